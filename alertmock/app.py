@@ -1,0 +1,79 @@
+"""`create_app`: the contract, the fixtures and the handlers wired into one Connexion app."""
+
+from __future__ import annotations
+
+import logging
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from alertmock.clock import Clock
+from alertmock.config import Config
+from alertmock.context import Runtime
+from alertmock.contract import Contract
+from alertmock.error_handlers import connexion_handler
+from alertmock.errors import ApiError
+from alertmock.fallback import FallbackResolver
+from alertmock.fixtures import load_fixtures
+from alertmock.ids import Ids
+from alertmock.middleware import SESSION_HEADER, EngineMiddleware
+from alertmock.store import Sessions
+from alertmock.validation import validator_map
+
+# Custom headers the vendors' clients and the mock's controls send, allowed in CORS preflights.
+CORS_ALLOWED_HEADERS = ("authorization", "content-type", "accept", "x-tableau-auth", "prefer", SESSION_HEADER)
+
+
+# Connexion warns on every request to an operation with several request media types (Tableau's
+# XML and JSON): per-request logging is noise here and costs throughput.
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+
+
+def create_runtime(config: Config) -> Runtime:
+    return Runtime(
+        config=config,
+        contract=Contract(config.spec),
+        sessions=Sessions(
+            load_fixtures(config.fixtures),
+            cap=config.collection_cap,
+            max_sessions=config.max_sessions,
+            idle_seconds=config.session_idle_seconds,
+        ),
+        clock=Clock.parse(config.clock),
+        ids=Ids(config.seed),
+    )
+
+
+def create_app(config: Config | None = None) -> AsyncApp:
+    config = config or Config()
+    runtime = create_runtime(config)
+    resolver = FallbackResolver()
+    app = AsyncApp(__name__)
+    app.add_api(
+        # The resolved document: every $ref into spec/ already inlined, parsed once.
+        runtime.contract.resolved,
+        resolver=resolver,
+        validate_responses=config.validate_responses,
+        validator_map=validator_map(),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
+    )
+    runtime.extras["fallback_operations"] = tuple(resolver.fallbacks)
+    handle = connexion_handler(runtime)
+    for exc_class in (ApiError, ProblemException, HTTPException, Exception):
+        app.add_error_handler(exc_class, handle)
+    app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
+    # Added last so it wraps everything, error responses included.
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=list(config.cors_origins),
+        allow_methods=["*"],
+        allow_headers=list(CORS_ALLOWED_HEADERS),
+        expose_headers=["Allow", "Location"],
+    )
+    app.runtime = runtime  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,127 @@
+"""The ``alertmock`` command: ``serve`` the mock, ``lint`` the contract, ``verify`` a deployment.
+
+This module only turns arguments into a `Config` and calls the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from alertmock.config import Config
+
+DEMO_CREDENTIALS = """\
+Demo credentials (fixtures/):
+  Matatika  Authorization: Bearer matatika-demo-token
+  Tableau   X-Tableau-Auth: 12ab34cd56ef78ab90cd12ef34ab56cd   (or sign in as admin / admin, site "")
+  Scalingo  curl -u ":tk-us-demo-token"   (or POST /v1/tokens/exchange for a bearer JWT)"""
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = sub.add_parser("serve", help="run the mock (uvicorn)", description="Run the mock on a real HTTP server.")
+    serve.add_argument("--host", help="interface to bind (env ALERTMOCK_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (env ALERTMOCK_PORT, default 4010)")
+    serve.add_argument("--spec", type=Path, help="root of the contract (env ALERTMOCK_SPEC, default openapi.yaml)")
+    serve.add_argument("--fixtures", type=Path, help="fixtures directory (env ALERTMOCK_FIXTURES)")
+    serve.add_argument("--seed", type=int, help="seed for generated ids and data (env ALERTMOCK_SEED)")
+    serve.add_argument(
+        "--clock",
+        help="simulated clock: real, an ISO instant (frozen), xN (N times as fast) or INSTANT@xN (env ALERTMOCK_CLOCK)",
+    )
+    serve.add_argument("--cors-origins", help="comma-separated allowed origins, * for any (env ALERTMOCK_CORS_ORIGINS)")
+    serve.add_argument(
+        "--max-body-bytes", type=int, help="largest accepted request body (env ALERTMOCK_MAX_BODY_BYTES)"
+    )
+    serve.add_argument("--collection-cap", type=int, help="records kept per collection and session")
+    serve.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
+    serve.add_argument("--journal-size", type=int, help="requests kept in the request journal")
+    serve.add_argument(
+        "--validate-responses", action="store_true", default=None, help="check every answer against the contract (slow)"
+    )
+    serve.add_argument("--access-log", action="store_true", default=None, help="log every request (costs throughput)")
+    serve.add_argument("--reload", action="store_true", help="restart when the contract, fixtures or handlers change")
+
+
+def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    lint = sub.add_parser("lint", help="check the contract", description="Validate the contract and its examples.")
+    lint.add_argument("--spec", type=Path, help="root of the contract (default openapi.yaml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alertmock", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    _lint_parser(sub)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    cors = tuple(o.strip() for o in args.cors_origins.split(",")) if getattr(args, "cors_origins", None) else None
+    return Config.from_env().with_overrides(
+        host=args.host,
+        port=args.port,
+        spec=args.spec,
+        fixtures=args.fixtures,
+        seed=args.seed,
+        clock=args.clock,
+        cors_origins=cors,
+        max_body_bytes=args.max_body_bytes,
+        collection_cap=args.collection_cap,
+        max_sessions=args.max_sessions,
+        journal_size=args.journal_size,
+        validate_responses=args.validate_responses,
+        access_log=args.access_log,
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    config = config_from_args(args)
+    print(f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui)\n{DEMO_CREDENTIALS}", flush=True)
+    if args.reload:
+        # uvicorn's reloader needs an import string; the factory re-reads the environment.
+        _export_env(config)
+        uvicorn.run(
+            "alertmock.serving:app_from_env",
+            factory=True,
+            host=config.host,
+            port=config.port,
+            reload=True,
+            reload_dirs=[str(config.spec.parent)],
+            reload_includes=["*.yaml", "*.json", "*.py"],
+            log_level="warning",
+        )
+        return 0
+    from alertmock.app import create_app
+
+    uvicorn.run(
+        create_app(config), host=config.host, port=config.port, log_level="warning", access_log=config.access_log
+    )
+    return 0
+
+
+def _export_env(config: Config) -> None:
+    import os
+
+    for name, value in vars(config).items():
+        if name == "settings" or value is None:
+            continue
+        os.environ[f"ALERTMOCK_{name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+def lint(args: argparse.Namespace) -> int:
+    from alertmock.lint import run_lint
+
+    return run_lint(args.spec or Config.from_env().spec, out=sys.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return {"serve": serve, "lint": lint}[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""One frozen, typed configuration, built from CLI flags and ``ALERTMOCK_*`` environment variables.
+
+No other module reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from alertmock.store import DEFAULT_COLLECTION_CAP, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_SECONDS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC = PROJECT_ROOT / "openapi.yaml"
+DEFAULT_FIXTURES = PROJECT_ROOT / "fixtures"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4010
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_JOURNAL_SIZE = 1000
+DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
+
+
+@dataclass(frozen=True)
+class Config:
+    spec: Path = DEFAULT_SPEC
+    fixtures: Path = DEFAULT_FIXTURES
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    seed: int | None = None
+    clock: str = "real"
+    validate_responses: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    collection_cap: int = DEFAULT_COLLECTION_CAP
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    session_idle_seconds: float = DEFAULT_SESSION_IDLE_SECONDS
+    journal_size: int = DEFAULT_JOURNAL_SIZE
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    swagger_ui: bool = True
+    access_log: bool = False
+    # Vendor settings read by handlers through `current_settings()`, e.g. job durations.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port out of range: {self.port}")
+        for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        """A copy with the given fields replaced; None means "keep the current value"."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Defaults overridden by ``ALERTMOCK_<FIELD>`` variables (e.g. ``ALERTMOCK_PORT=8080``)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"ALERTMOCK_{f.name.upper()}")
+            if raw is None or f.name == "settings":
+                continue
+            values[f.name] = _coerce(f.name, raw)
+        return cls(**values)
+
+
+def _coerce(name: str, raw: str) -> Any:
+    default = getattr(Config, name, None)
+    if name in ("spec", "fixtures"):
+        return Path(raw)
+    if name == "cors_origins":
+        return tuple(o.strip() for o in raw.split(",") if o.strip())
+    if name == "seed":
+        return int(raw)
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw

@@ -1,0 +1,117 @@
+"""The loaded contract: the resolved OpenAPI document and what the engine needs to look up in it.
+
+Built once at start-up, so that per-request work (which vendor, which media types, which methods
+a path allows) is a dictionary lookup or a precompiled regex.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connexion.spec import Specification
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response: its media types with their schema and named examples."""
+
+    status: str
+    description: str
+    content: dict[str, dict[str, Any]]  # media type -> {"schema": ..., "examples": {name: value}}
+    headers: dict[str, Any] = field(default_factory=dict)
+
+    def examples(self, media_type: str) -> dict[str, Any]:
+        media = self.content.get(media_type, {})
+        found = {name: ex.get("value") for name, ex in media.get("examples", {}).items()}
+        if not found and "example" in media:
+            found["example"] = media["example"]
+        return found
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tags: tuple[str, ...]
+    spec: dict[str, Any]
+    responses: dict[str, Response]
+
+    def response(self, status: int | str) -> Response | None:
+        status = str(status)
+        return self.responses.get(status) or self.responses.get(f"{status[0]}XX") or self.responses.get("default")
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    pattern: re.Pattern[str]
+    error_renderer: str
+
+    def renderer(self) -> Callable[..., Any]:
+        return _import(self.error_renderer)
+
+
+class Contract:
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve()
+        self.specification = Specification.load(self.path)
+        self.resolved: dict[str, Any] = dict(self.specification.items())
+        extension = self.resolved.get("x-alertmock", {})
+        self.vendors = [
+            Vendor(v["name"], re.compile(v["path-pattern"]), v["error-renderer"]) for v in extension.get("vendors", [])
+        ]
+        self.operations: dict[str, Operation] = {}
+        self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
+        for path_template, item in self.resolved.get("paths", {}).items():
+            methods = []
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                methods.append(method.upper())
+                op = item[method]
+                self.operations[op["operationId"]] = Operation(
+                    operation_id=op["operationId"],
+                    method=method.upper(),
+                    path=path_template,
+                    tags=tuple(op.get("tags", ())),
+                    spec=op,
+                    responses={
+                        str(status): Response(
+                            str(status), r.get("description", ""), r.get("content", {}), r.get("headers", {})
+                        )
+                        for status, r in op.get("responses", {}).items()
+                    },
+                )
+            self._path_methods.append((_template_regex(path_template), path_template, tuple(methods)))
+
+    def vendor_for(self, path: str) -> Vendor | None:
+        return next((v for v in self.vendors if v.pattern.search(path)), None)
+
+    def allowed_methods(self, path: str) -> tuple[str, ...]:
+        """Every method of every path template matching `path` (Starlette's 405 only knows one route)."""
+        allowed: list[str] = []
+        for regex, _, methods in self._path_methods:
+            if regex.fullmatch(path):
+                allowed.extend(m for m in methods if m not in allowed)
+        return tuple(allowed)
+
+    def path_template(self, path: str) -> str | None:
+        return next((template for regex, template, _ in self._path_methods if regex.fullmatch(path)), None)
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
+def _import(dotted: str) -> Callable[..., Any]:
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]

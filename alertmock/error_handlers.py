@@ -1,0 +1,86 @@
+"""The one boundary where foreign exceptions become `ApiError`s and `ApiError`s become responses.
+
+Connexion raises `ProblemException`s (401 from security, 400 from its validators, 415), Starlette
+raises `HTTPException` (404 no route, 405), handlers raise `ApiError`. All of them are rendered by
+the vendor whose ``path-pattern`` matches the request, so every error looks like that service's.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from alertmock.context import Runtime
+from alertmock.errors import (
+    ApiError,
+    BadRequestError,
+    ForbiddenError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    NotFoundError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
+
+logger = logging.getLogger(__name__)
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    406: NotAcceptableError,
+    415: UnsupportedMediaTypeError,
+}
+
+
+def to_api_error(exc: Exception, request: Request, runtime: Runtime) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ProblemException):
+        message = str(exc.detail or exc.title or "")
+        return _BY_STATUS.get(exc.status, ApiError)(message, status=exc.status)
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 405:
+            allow = runtime.contract.allowed_methods(request.url.path)
+            return MethodNotAllowedError(f"Request method '{request.method}' is not supported", allow=allow)
+        if exc.status_code == 404:
+            return NotFoundError(f"No operation at {request.url.path}")
+        return _BY_STATUS.get(exc.status_code, ApiError)(str(exc.detail), status=exc.status_code)
+    logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return ApiError("The mock failed unexpectedly; this is a bug in alertmock.", status=500)
+
+
+def render(request: Request, error: ApiError, runtime: Runtime) -> Response:
+    vendor = runtime.contract.vendor_for(request.url.path)
+    response = vendor.renderer()(request, error) if vendor is not None else _plain(error)
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _plain(error: ApiError) -> Response:
+    body = {"status": error.status, "error": error.reason, "message": error.message}
+    return Response(orjson.dumps(body), status_code=error.status, media_type="application/json")
+
+
+def connexion_handler(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """An error handler for `AsyncApp.add_error_handler`, bound to one app's runtime."""
+
+    async def handle(request: Request, exc: Exception) -> ConnexionResponse:
+        response = render(request, to_api_error(exc, request, runtime), runtime)
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return ConnexionResponse(
+            status_code=response.status_code,
+            mimetype=response.headers.get("content-type"),
+            body=response.body,
+            headers=headers,
+        )
+
+    return handle

@@ -1,0 +1,103 @@
+"""Content negotiation: pick the documented media type the client accepts, and serialise to it.
+
+Connexion ignores ``Accept``; here the operation's documented media types for the response
+status are the offer, the request's ``Accept`` header is the demand, and no match is a 406.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from connexion import context as connexion_context
+from starlette.responses import Response
+
+from alertmock import xml
+from alertmock.context import current_request, current_runtime
+from alertmock.errors import NotAcceptableError
+
+
+def respond(body: Any = None, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """Answer `body` in the media type the client accepts among those the contract documents.
+
+    JSON media types are serialised with orjson; XML ones with `alertmock.xml`, guided by the
+    schema's ``xml`` objects (element names, attributes, namespace). A status documented without
+    content (204) answers an empty body.
+    """
+    operation = current_runtime().contract.operations[connexion_context.operation.operation_id]
+    documented = operation.response(status)
+    content = documented.content if documented is not None else {}
+    if not content or body is None:
+        return Response(status_code=status, headers=dict(headers or {}))
+    media_type = negotiate(tuple(content), current_request().headers.get("accept"))
+    return Response(
+        serialise(body, media_type, content[media_type].get("schema", {})),
+        status_code=status,
+        headers=dict(headers or {}),
+        media_type=media_type,
+    )
+
+
+def serialise(body: Any, media_type: str, schema: Mapping[str, Any]) -> bytes:
+    if is_json(media_type):
+        return orjson.dumps(body)
+    if is_xml(media_type):
+        return xml.dumps(body, schema)
+    return body if isinstance(body, bytes) else str(body).encode()
+
+
+def negotiate(offered: Sequence[str], accept: str | None) -> str:
+    """The first offered media type with the highest quality in `accept`; 406 if none."""
+    chosen = _negotiate(tuple(offered), accept or "*/*")
+    if chosen is None:
+        raise NotAcceptableError(f"None of the media types this operation produces is acceptable: {', '.join(offered)}")
+    return chosen
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(offered: tuple[str, ...], accept: str) -> str | None:
+    best: tuple[float, int] = (0.0, len(offered))
+    chosen = None
+    for media_range, quality in _parse_accept(accept):
+        for index, media_type in enumerate(offered):
+            if quality > 0 and _matches(media_range, media_type) and (quality, -index) > (best[0], -best[1]):
+                best, chosen = (quality, index), media_type
+    return chosen
+
+
+def _parse_accept(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media_range, *params = (p.strip() for p in part.split(";"))
+        if not media_range:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media_range.lower(), quality))
+    return ranges
+
+
+def _matches(media_range: str, media_type: str) -> bool:
+    if media_range in ("*/*", "*"):
+        return True
+    kind, _, subtype = media_range.partition("/")
+    offered_kind, _, offered_subtype = media_type.lower().partition("/")
+    return kind == offered_kind and subtype in ("*", offered_subtype)
+
+
+def is_json(media_type: str) -> bool:
+    essence = media_type.split(";")[0].strip().lower()
+    return essence.endswith("/json") or essence.endswith("+json")
+
+
+def is_xml(media_type: str) -> bool:
+    essence = media_type.split(";")[0].strip().lower()
+    return essence.endswith("/xml") or essence.endswith("+xml")

@@ -1,0 +1,12 @@
+"""An app factory for servers that take an import string (uvicorn --reload, several workers)."""
+
+from __future__ import annotations
+
+from connexion import AsyncApp
+
+from alertmock.app import create_app
+from alertmock.config import Config
+
+
+def app_from_env() -> AsyncApp:
+    return create_app(Config.from_env())

@@ -1,0 +1,161 @@
+"""Request validators for Connexion that raise the engine's structured `RequestValidationError`.
+
+Connexion's own validators raise a `BadRequestProblem` with one formatted string; vendors need
+the field (Scalingo answers ``{"errors": {"limit": ["..."]}}``, Tableau maps ``pageSize`` to its
+own error code), so these subclasses keep the name and the location. The XML validator parses
+with defusedxml (no DTDs, no entities), validates the data against the media type's schema and
+hands it on as JSON, so a handler receives the same ``body`` whatever the wire format.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import typing as t
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import NonConformingResponseBody
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, format_error_with_path
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import (
+    VALIDATOR_MAP,
+    AbstractRequestBodyValidator,
+    AbstractResponseBodyValidator,
+    JSONRequestBodyValidator,
+)
+from connexion.validators.parameter import ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+from starlette.datastructures import MutableHeaders
+from starlette.types import Receive, Scope
+
+from alertmock import xml
+from alertmock.errors import BadRequestError, RequestValidationError
+
+_LOCATIONS = ("query", "path", "header", "cookie")
+
+
+class StructuredParameterValidator(ParameterValidator):
+    def validate_request(self, request: ConnexionRequest) -> None:
+        readers = {
+            "query": self.validate_query_parameter,
+            "path": self.validate_path_parameter,
+            "header": self.validate_header_parameter,
+            "cookie": self.validate_cookie_parameter,
+        }
+        for location in _LOCATIONS:
+            for param in self.parameters.get(location, []):
+                error = readers[location](param, request)
+                if error:
+                    message = error.splitlines()[0]
+                    raise RequestValidationError(
+                        f"{location} parameter '{param['name']}': {message}",
+                        location=location,
+                        fields={param["name"]: [message]},
+                    )
+
+
+def _fields_of(exception: ValidationError) -> dict[str, list[str]]:
+    path = ".".join(str(p) for p in exception.absolute_path)
+    if exception.validator == "required":
+        missing = exception.message.split("'")[1] if "'" in exception.message else ""
+        return {".".join(filter(None, [path, missing])): ["is required"]}
+    return {path or "body": [exception.message]}
+
+
+def _body_error(exception: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        f"{exception.message}{format_error_with_path(exception=exception)}",
+        location="body",
+        fields=_fields_of(exception),
+    )
+
+
+class StructuredJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(self._encoding))
+        except UnicodeDecodeError as exc:
+            raise BadRequestError(f"Request body is not valid {self._encoding}: {exc.reason}") from exc
+        except (json.JSONDecodeError, LookupError) as exc:
+            raise BadRequestError(f"Malformed JSON request body: {exc}") from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if not self._nullable and body is None:
+            raise RequestValidationError(
+                "Request body must not be empty", location="body", fields={"body": ["is required"]}
+            )
+        try:
+            return self._validator.validate(body)  # type: ignore[no-any-return]
+        except ValidationError as exception:
+            raise _body_error(exception) from exception
+
+
+class XMLRequestBodyValidator(AbstractRequestBodyValidator):
+    MUTABLE_VALIDATION = True
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw.strip():
+            return None
+        try:
+            return xml.loads(raw, self._schema)
+        except xml.XMLError as exc:
+            raise BadRequestError(str(exc)) from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if body is None:
+            if self._required:
+                raise RequestValidationError(
+                    "Request body must not be empty", location="body", fields={"body": ["is required"]}
+                )
+            return None
+        try:
+            Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(body)
+        except ValidationError as exception:
+            raise _body_error(exception) from exception
+        return None
+
+    def _insert_body(self, receive: Receive, *, body: t.Any, scope: Scope) -> tuple[Receive, Scope]:
+        # Downstream the body travels as JSON, so handlers get a dict whatever the wire format.
+        receive, new_scope = super()._insert_body(receive, body=body, scope=scope)
+        if body is not None:
+            new_scope["headers"] = copy.deepcopy(new_scope["headers"])
+            MutableHeaders(scope=new_scope)["content-type"] = "application/json"
+        return receive, new_scope
+
+
+class XMLResponseBodyValidator(AbstractResponseBodyValidator):
+    """Validates XML answers too (Connexion checks JSON and text only); used by --validate-responses."""
+
+    def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
+        raw = b"".join(stream)
+        if not raw:
+            return None
+        try:
+            return xml.loads(raw, self._schema)
+        except xml.XMLError as exc:
+            raise NonConformingResponseBody(f"Response body is not well-formed XML: {exc}") from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        try:
+            Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(body)
+        except ValidationError as exception:
+            raise NonConformingResponseBody(
+                detail=f"Response body does not conform to specification. {exception.message}"
+                f"{format_error_with_path(exception=exception)}"
+            ) from exception
+        return None
+
+
+def validator_map() -> dict[str, t.Any]:
+    body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
+    body["*/*json"] = StructuredJSONBodyValidator
+    body["application/xml"] = XMLRequestBodyValidator
+    body["text/xml"] = XMLRequestBodyValidator
+    response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
+    response["application/xml"] = XMLResponseBodyValidator
+    response["text/xml"] = XMLResponseBodyValidator
+    return {"parameter": StructuredParameterValidator, "body": body, "response": response}

@@ -1,0 +1,1 @@
+"""tableau handlers."""

@@ -61,7 +61,8 @@ def create_app(config: Config | None = None) -> AsyncApp:
         validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
     )
-    runtime.extras["fallback_operations"] = tuple(resolver.fallbacks)
+    # Filled when Connexion resolves the operations (at start-up, before the first request).
+    runtime.extras["fallback_operations"] = resolver.fallbacks
     handle = connexion_handler(runtime)
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)

@@ -25,6 +25,7 @@ class FallbackResolver(Resolver):
     def __init__(self) -> None:
         super().__init__(function_resolver=self._resolve)
         self.fallbacks: list[str] = []
+        self._fallback_handlers: dict[str, Callable[..., Any]] = {}
 
     def _resolve(self, operation_id: str) -> Callable[..., Any]:
         module_name, _, name = operation_id.rpartition(".")
@@ -38,6 +39,9 @@ class FallbackResolver(Resolver):
         return function if function is not None else self._fallback(operation_id)
 
     def _fallback(self, operation_id: str) -> Callable[..., Any]:
+        # Connexion resolves each operation once per middleware layer; record it once.
+        if operation_id in self.fallbacks:
+            return self._fallback_handlers[operation_id]
         self.fallbacks.append(operation_id)
         logger.info("no handler for %s: answering from the contract's examples", operation_id)
 
@@ -45,6 +49,7 @@ class FallbackResolver(Resolver):
             return example_response(operation_id)
 
         answer_from_examples.__name__ = operation_id.rpartition(".")[2]
+        self._fallback_handlers[operation_id] = answer_from_examples
         return answer_from_examples
 
 

@@ -1,0 +1,114 @@
+"""Bad input gets the vendor's 4xx, never a 500: each case through the real middleware stack."""
+
+from __future__ import annotations
+
+from .conftest import KEY
+
+
+def test_missing_credentials_are_refused_by_the_vendor_renderer(widgets) -> None:
+    response = widgets.get("/w/items")
+    assert response.status_code == 401
+    assert response.json() == {"widget_error": "No authorization token provided", "status": 401}
+
+
+def test_unknown_credentials_are_refused(widgets) -> None:
+    assert widgets.get("/w/items", headers={"X-Key": "made-up"}).status_code == 401
+
+
+def test_query_parameter_errors_name_the_parameter(widgets) -> None:
+    body = widgets.get("/w/items/w1?verbose=x", headers=KEY).json()
+    assert body["location"] == "query"
+    assert list(body["fields"]) == ["verbose"]
+
+
+def test_body_errors_name_the_missing_field(widgets) -> None:
+    response = widgets.post("/w/items", json={"item": {}}, headers=KEY)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"item.name": ["is required"]}
+
+
+def test_wrong_type_names_the_field(widgets) -> None:
+    response = widgets.post("/w/items", json={"item": {"name": "x", "size": "big"}}, headers=KEY)
+    assert response.json()["fields"] == {"item.size": ["'big' is not of type 'integer'"]}
+
+
+def test_malformed_json_is_400(widgets) -> None:
+    response = widgets.post("/w/items", content=b"{bad", headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["widget_error"].startswith("Malformed JSON")
+
+
+def test_invalid_utf8_is_400_not_500(widgets) -> None:
+    response = widgets.post(
+        "/w/items", content=b'{"item": "\xff"}', headers={**KEY, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_xml_body_reaches_the_handler_as_data(widgets) -> None:
+    xml = b'<request><item name="y" size="3"/></request>'
+    response = widgets.post("/w/items", content=xml, headers={**KEY, "Content-Type": "application/xml"})
+    assert response.status_code == 201
+    assert response.json()["size"] == 3
+
+
+def test_curl_default_form_label_on_an_xml_body_is_read_as_xml(widgets) -> None:
+    # curl -d @file sends application/x-www-form-urlencoded; the Tableau docs' examples rely on it.
+    xml = b'<request><item name="curl"/></request>'
+    headers = {**KEY, "Content-Type": "application/x-www-form-urlencoded"}
+    response = widgets.post("/w/items", content=xml, headers=headers)
+    assert response.status_code == 201
+    assert response.json()["name"] == "curl"
+
+
+def test_xml_with_a_dtd_is_refused(widgets) -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><request>&b;</request>'
+    response = widgets.post("/w/items", content=bomb, headers={**KEY, "Content-Type": "application/xml"})
+    assert response.status_code == 400
+    assert "DTD" in response.json()["widget_error"]
+
+
+def test_malformed_xml_is_400(widgets) -> None:
+    response = widgets.post("/w/items", content=b"<request><item>", headers={**KEY, "Content-Type": "application/xml"})
+    assert response.status_code == 400
+
+
+def test_declared_oversized_body_is_413_before_reading(widgets_factory) -> None:
+    small = widgets_factory(max_body_bytes=100)
+    response = small.post("/w/items", content=b"x" * 101, headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_streamed_oversized_body_is_413(widgets_factory) -> None:
+    small = widgets_factory(max_body_bytes=100)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"item": {"name": "'
+        yield b"x" * 200
+        yield b'"}}'
+
+    response = small.post("/w/items", content=chunks(), headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_unsupported_content_type_is_415(widgets) -> None:
+    response = widgets.post("/w/items", content=b"name=x", headers={**KEY, "Content-Type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_405_lists_every_method_of_the_path(widgets) -> None:
+    response = widgets.patch("/w/items/w1", headers=KEY)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, DELETE"
+
+
+def test_unknown_route_is_404_in_the_vendor_format(widgets) -> None:
+    response = widgets.get("/w/nothing-here", headers=KEY)
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
+def test_a_path_no_vendor_claims_gets_a_plain_json_404(widgets) -> None:
+    response = widgets.get("/elsewhere")
+    assert response.status_code == 404
+    assert response.json()["error"] == "Not Found"

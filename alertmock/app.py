@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -17,10 +18,13 @@ from alertmock.context import Runtime
 from alertmock.contract import Contract
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
-from alertmock.fallback import FallbackResolver
+from alertmock.faults import Faults
 from alertmock.fixtures import load_fixtures
+from alertmock.generation import Generator
 from alertmock.ids import Ids
+from alertmock.journal import Journal
 from alertmock.middleware import SESSION_HEADER, EngineMiddleware
+from alertmock.resolver import HandlerResolver
 from alertmock.store import Sessions
 from alertmock.validation import validator_map
 
@@ -33,10 +37,16 @@ CORS_ALLOWED_HEADERS = ("authorization", "content-type", "accept", "x-tableau-au
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 
+CONTROLS_SPEC = Path(__file__).with_name("controls.yaml")
+
+
 def create_runtime(config: Config) -> Runtime:
+    contract = Contract(config.spec)
+    controls = Contract(CONTROLS_SPEC)
+    contract.include(controls)
     return Runtime(
         config=config,
-        contract=Contract(config.spec),
+        contract=contract,
         sessions=Sessions(
             load_fixtures(config.fixtures),
             cap=config.collection_cap,
@@ -45,13 +55,16 @@ def create_runtime(config: Config) -> Runtime:
         ),
         clock=Clock.parse(config.clock),
         ids=Ids(config.seed),
+        generator=Generator(config.seed),
+        journal=Journal(config.journal_size),
+        faults=Faults(config.seed),
     )
 
 
 def create_app(config: Config | None = None) -> AsyncApp:
     config = config or Config()
     runtime = create_runtime(config)
-    resolver = FallbackResolver()
+    resolver = HandlerResolver()
     app = AsyncApp(__name__)
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.
@@ -63,6 +76,12 @@ def create_app(config: Config | None = None) -> AsyncApp:
     )
     # Filled when Connexion resolves the operations (at start-up, before the first request).
     runtime.extras["fallback_operations"] = resolver.fallbacks
+    app.add_api(
+        CONTROLS_SPEC,
+        resolver=HandlerResolver(),
+        validator_map=validator_map(),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
+    )
     handle = connexion_handler(runtime)
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)

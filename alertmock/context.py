@@ -16,7 +16,11 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from alertmock.clock import Clock
+from alertmock.faults import Faults
+from alertmock.generation import Generator
 from alertmock.ids import Ids
+from alertmock.journal import Journal
+from alertmock.preferences import Preferences
 from alertmock.store import DEFAULT_SESSION, Sessions, State
 
 if TYPE_CHECKING:
@@ -33,18 +37,27 @@ class Runtime:
     sessions: Sessions
     clock: Clock
     ids: Ids
+    generator: Generator
+    journal: Journal
+    faults: Faults
     extras: dict[str, Any] = field(default_factory=dict)
 
 
 _runtime: ContextVar[Runtime] = ContextVar("alertmock.runtime")
 _scope: ContextVar[Scope] = ContextVar("alertmock.scope")
 _session: ContextVar[str] = ContextVar("alertmock.session", default=DEFAULT_SESSION)
+_preferences: ContextVar[Preferences | None] = ContextVar("alertmock.preferences", default=None)
 
 
-def bind(runtime: Runtime, scope: Scope, session: str) -> None:
+def bind(runtime: Runtime, scope: Scope, session: str, preferences: Preferences | None = None) -> None:
     _runtime.set(runtime)
     _scope.set(scope)
     _session.set(session)
+    _preferences.set(preferences)
+
+
+def current_preferences() -> Preferences | None:
+    return _preferences.get()
 
 
 def current_runtime() -> Runtime:

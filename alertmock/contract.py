@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from connexion.spec import Specification
 
@@ -70,7 +71,10 @@ class Contract:
         ]
         self.operations: dict[str, Operation] = {}
         self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
-        for path_template, item in self.resolved.get("paths", {}).items():
+        servers = self.resolved.get("servers") or [{"url": ""}]
+        self.base_path = urlparse(servers[0]["url"]).path.rstrip("/")
+        for relative_template, item in self.resolved.get("paths", {}).items():
+            path_template = self.base_path + relative_template
             methods = []
             for method in HTTP_METHODS:
                 if method not in item:
@@ -91,6 +95,11 @@ class Contract:
                     },
                 )
             self._path_methods.append((_template_regex(path_template), path_template, tuple(methods)))
+
+    def include(self, other: Contract) -> None:
+        """Answer for `other`'s operations too (the control API is a contract of its own)."""
+        self.operations.update(other.operations)
+        self._path_methods.extend(other._path_methods)
 
     def vendor_for(self, path: str) -> Vendor | None:
         return next((v for v in self.vendors if v.pattern.search(path)), None)

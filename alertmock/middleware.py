@@ -1,12 +1,17 @@
-"""The engine's outermost ASGI layer: binds the request context, bounds and sniffs the body.
+"""The engine's outermost ASGI layer: everything that happens around an operation, for every vendor.
 
-It reads the body once (refusing it with a 413 past the configured limit, before any parsing),
-and recognises curl's default ``application/x-www-form-urlencoded`` label on a body that is
-really XML or JSON (``curl -d @file`` without ``-H``: the documents' own Tableau examples do it,
-and the real server accepts them).
+Per request it: selects the session (``X-Mock-Session`` header or cookie) and binds the context;
+reads the body once, refusing it with a 413 past the limit before any parsing; recognises curl's
+default ``application/x-www-form-urlencoded`` label on a body that is really XML or JSON (``curl -d
+@file`` without ``-H``: the Tableau documents' own examples do it, and the real server accepts
+them); parses ``Prefer``; applies the session's injected faults and requested delay; and records
+the exchange in the journal. Requests to the control API itself are neither faulted nor journaled.
 """
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -15,10 +20,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from alertmock.context import Runtime, bind
 from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
+from alertmock.preferences import parse_preferences
 from alertmock.store import DEFAULT_SESSION
 
 SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
+CONTROL_PREFIX = "/__mock"
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
 
 
@@ -35,16 +42,58 @@ class EngineMiddleware:
         headers = Headers(scope=scope)
         session = headers.get(SESSION_HEADER) or _cookie(headers.get("cookie"), SESSION_COOKIE) or DEFAULT_SESSION
         bind(self.runtime, scope, session)
-        try:
-            if "content-length" in headers or "transfer-encoding" in headers:
-                body = await self._read_body(headers, receive)
-                scope = _sniff_content_type(scope, headers, body)
-                receive = _replay(body, receive)
-                bind(self.runtime, scope, session)
-        except ApiError as error:
-            await render(Request(scope), error, self.runtime)(scope, receive, send)
+        if scope["path"].startswith(CONTROL_PREFIX):
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 0
+        body = b""
+
+        async def send_and_observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            try:
+                preferences = parse_preferences(headers.getlist("prefer"), scope.get("query_string", b""))
+                bind(self.runtime, scope, session, preferences)
+                if "content-length" in headers or "transfer-encoding" in headers:
+                    body = await self._read_body(headers, receive)
+                    scope = _sniff_content_type(scope, headers, body)
+                    receive = _replay(body, receive)
+                    bind(self.runtime, scope, session, preferences)
+                verdict = self.runtime.faults.judge(session, scope["method"], scope["path"])
+                delay = (preferences.delay_ms / 1000 if preferences else 0) + (verdict.delay_seconds if verdict else 0)
+                if delay:
+                    await asyncio.sleep(delay)
+                if verdict is not None and verdict.drop:
+                    await _drop(send)
+                    return
+                if verdict is not None and verdict.error_status is not None:
+                    raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
+            except ApiError as error:
+                await render(Request(scope), error, self.runtime)(scope, receive, send_and_observe)
+                return
+            await self.app(scope, receive, send_and_observe)
+        finally:
+            self._journal(scope, headers, session, body, status, started)
+
+    def _journal(self, scope: Scope, headers: Headers, session: str, body: bytes, status: int, started: float) -> None:
+        self.runtime.journal.record(
+            {
+                "time": self.runtime.clock.now().isoformat().replace("+00:00", "Z"),
+                "session": session,
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": scope.get("query_string", b"").decode("latin-1"),
+                "headers": dict(headers.items()),
+                "body": body,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            }
+        )
 
     async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
         declared = headers.get("content-length", "")
@@ -64,6 +113,14 @@ class EngineMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+async def _drop(send: Send) -> None:
+    # Promise a body and end without it: the server closes the connection mid-response, which is
+    # what a client sees when a connection drops.
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
+    await send({"type": "http.response.body", "body": b"", "more_body": True})
+    raise ConnectionAbortedError("connection dropped by an injected fault")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from alertmock import xml
 from alertmock.context import current_request, current_runtime
+from alertmock.contract import Operation
 from alertmock.errors import NotAcceptableError
 
 
@@ -27,6 +28,10 @@ def respond(body: Any = None, status: int = 200, headers: Mapping[str, str] | No
     content (204) answers an empty body.
     """
     operation = current_runtime().contract.operations[connexion_context.operation.operation_id]
+    return respond_for(operation, body, status, headers)
+
+
+def respond_for(operation: Operation, body: Any, status: int, headers: Mapping[str, str] | None = None) -> Response:
     documented = operation.response(status)
     content = documented.content if documented is not None else {}
     if not content or body is None:
@@ -44,7 +49,8 @@ def serialise(body: Any, media_type: str, schema: Mapping[str, Any]) -> bytes:
     if is_json(media_type):
         return orjson.dumps(body)
     if is_xml(media_type):
-        return xml.dumps(body, schema)
+        # An example quoted verbatim from the documents is already XML.
+        return body.encode() if isinstance(body, str) else xml.dumps(body, schema)
     return body if isinstance(body, bytes) else str(body).encode()
 
 

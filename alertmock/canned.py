@@ -1,0 +1,89 @@
+"""Answers from the contract itself: a documented example, or data generated from the schema.
+
+Used when a request's preferences choose the response (``Prefer: code=…, example=…, dynamic=…``)
+and for operations that have no handler yet. The vendor's wire format holds: the media type is
+negotiated like any other answer, and an example quoted as XML in the documents is converted
+when the client asks for JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from alertmock import xml
+from alertmock.context import current_request, current_runtime
+from alertmock.contract import Operation
+from alertmock.errors import BadRequestError
+from alertmock.generation import Generator
+from alertmock.negotiation import is_xml, negotiate, serialise
+from alertmock.preferences import Preferences
+
+NO_PREFERENCES = Preferences()
+
+
+def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
+    status = _status(operation, preferences)
+    response = operation.responses[str(status)]
+    if not response.content:
+        return Response(status_code=status)
+    media_type = negotiate(tuple(response.content), current_request().headers.get("accept"))
+    schema = response.content[media_type].get("schema", {})
+    examples = _examples(response.content, media_type)
+    if preferences.example is not None:
+        value = examples[preferences.example]
+    elif preferences.dynamic or not examples:
+        generator = Generator(preferences.seed) if preferences.seed is not None else current_runtime().generator
+        value = generator.value(schema)
+    else:
+        value = next(iter(examples.values()))
+    return Response(serialise(value, media_type, schema), status_code=status, media_type=media_type)
+
+
+def _status(operation: Operation, preferences: Preferences) -> int:
+    documented = sorted(operation.responses, key=lambda s: (not s.startswith("2"), s))
+    if preferences.code is not None:
+        if str(preferences.code) not in operation.responses:
+            raise BadRequestError(
+                f"Prefer: code={preferences.code} is not documented for {operation.method} {operation.path};"
+                f" it documents {', '.join(sorted(operation.responses))}"
+            )
+        return preferences.code
+    if preferences.example is not None:
+        for status in documented:
+            for media_type in operation.responses[status].content:
+                if preferences.example in operation.responses[status].examples(media_type):
+                    return int(status)
+        names = sorted(
+            {n for s in documented for m in operation.responses[s].content for n in operation.responses[s].examples(m)}
+        )
+        raise BadRequestError(
+            f"Prefer: example={preferences.example} is not documented for {operation.method} {operation.path};"
+            f" its examples are {', '.join(names) or 'none'}"
+        )
+    return int(documented[0]) if documented and documented[0] != "default" else 200
+
+
+def _examples(content: dict[str, dict[str, Any]], media_type: str) -> dict[str, Any]:
+    """Examples for `media_type`, borrowing (and converting) another media type's when it has none."""
+    own = _named(content[media_type])
+    if own:
+        return own
+    for other, media in content.items():
+        borrowed = _named(media)
+        if not borrowed:
+            continue
+        schema = media.get("schema", {})
+        return {
+            name: xml.loads(value.encode(), schema) if is_xml(other) and isinstance(value, str) else value
+            for name, value in borrowed.items()
+        }
+    return {}
+
+
+def _named(media: dict[str, Any]) -> dict[str, Any]:
+    found = {name: ex.get("value") for name, ex in media.get("examples", {}).items() if "value" in ex}
+    if not found and "example" in media:
+        found["example"] = media["example"]
+    return found

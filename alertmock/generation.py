@@ -1,0 +1,155 @@
+"""Realistic data from a schema, with Faker: for ``Prefer: dynamic=true``, fallbacks and ``/__mock/seed``.
+
+The schema decides the shape (types, required properties, enums, formats, bounds); Faker and the
+property's name decide the content, so a ``subject`` reads like a subject and a ``createdAt`` is a
+timestamp. A seed makes the output repeatable.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+
+Schema = Mapping[str, Any]
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+# Property-name hints, checked in order against the lower-cased name.
+_NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
+    ("email", lambda f: f.email()),
+    ("href", lambda f: f.url()),
+    ("url", lambda f: f.url()),
+    ("picture", lambda f: f.image_url()),
+    ("subject", lambda f: f"Data alert - {f.word().title()}"),
+    ("title", lambda f: f.sentence(nb_words=5).rstrip(".")),
+    ("description", lambda f: f.sentence(nb_words=10)),
+    ("detail", lambda f: f.sentence(nb_words=8)),
+    ("message", lambda f: f.sentence(nb_words=8)),
+    ("summary", lambda f: f.sentence(nb_words=4).rstrip(".")),
+    ("handle", lambda f: f"@{f.user_name()}"),
+    ("username", lambda f: f.user_name()),
+    ("name", lambda f: f.name()),
+    ("metric", lambda f: f.random_element(["cpu", "memory", "p95_response_time", "rpm_per_container"])),
+    ("container_type", lambda f: f.random_element(["web", "worker", "clock"])),
+    ("alias", lambda f: f.slug()),
+]
+
+
+class Generator:
+    def __init__(self, seed: int | None = None) -> None:
+        self.faker = Faker()
+        self.faker.seed_instance(seed)
+        self.random = random.Random(seed)
+
+    def value(self, schema: Schema, name: str = "") -> Any:
+        schema = _merge(schema)
+        if "enum" in schema:
+            return self.random.choice(schema["enum"])
+        kind = schema.get("type") or ("object" if "properties" in schema else "string")
+        if kind == "object":
+            return self._object(schema)
+        if kind == "array":
+            items = schema.get("items", {})
+            low = schema.get("minItems", 1)
+            count = self.random.randint(low, max(low, min(schema.get("maxItems", 3), 3)))
+            return [self.value(items, name) for _ in range(count)]
+        if kind == "boolean":
+            return self.random.random() < 0.5
+        if kind == "integer":
+            low, high = _bounds(schema, 0, 1000)
+            return self.random.randint(int(low), int(high))
+        if kind == "number":
+            low, high = _bounds(schema, 0, 100)
+            return round(self.random.uniform(low, high), 2)
+        return self._string(schema, name)
+
+    def _object(self, schema: Schema) -> dict[str, Any]:
+        # Optional properties appear too: screens should be built against full records.
+        return {key: self.value(prop, key) for key, prop in schema.get("properties", {}).items()}
+
+    def _string(self, schema: Schema, name: str) -> str:
+        fmt = schema.get("format", "")
+        if fmt == "uuid":
+            return str(self.faker.uuid4())
+        if fmt == "date-time":
+            instant = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=self.random.randint(0, 300 * 86400))
+            return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if fmt == "date":
+            return self.faker.date()
+        if fmt in ("uri", "url"):
+            return self.faker.url()
+        if fmt == "email":
+            return self.faker.email()
+        pattern = schema.get("pattern")
+        if pattern is not None:
+            return self._matching(pattern, schema, name)
+        text = self._by_name(name) or self.faker.word()
+        return _fit(str(text), schema)
+
+    def _by_name(self, name: str) -> Any:
+        lowered = name.lower()
+        for hint, make in _NAME_HINTS:
+            if hint in lowered:
+                return make(self.faker)
+        if lowered == "id" or lowered.endswith("id"):
+            return str(self.faker.uuid4())
+        return None
+
+    def _matching(self, pattern: str, schema: Schema, name: str) -> str:
+        # Try realistic candidates first; the schema's own example is the safe answer.
+        regex = re.compile(pattern)
+        candidates = (self._by_name(name), str(self.faker.uuid4()), f"3.{self.random.randint(2, 20)}")
+        for candidate in candidates:
+            if candidate is not None and regex.search(str(candidate)):
+                return str(candidate)
+        example = schema.get("example")
+        return str(example) if example is not None else pattern.strip("^$")
+
+    def vary(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """A new record shaped like `record`: ids renewed (keeping prefixes), texts re-drawn by name."""
+        varied: dict[str, Any] = {}
+        for key, value in record.items():
+            if key == "id":
+                new = str(self.faker.uuid4())
+                varied[key] = _UUID.sub(new, str(value), count=1) if _UUID.search(str(value)) else new
+            elif isinstance(value, str) and key.lower() in ("name", "subject", "detail", "title", "description"):
+                varied[key] = str(self._by_name(key))
+            else:
+                varied[key] = value
+        return varied
+
+
+def _merge(schema: Schema) -> Schema:
+    if "allOf" in schema:
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for part in schema["allOf"]:
+            part = _merge(part)
+            merged["properties"].update(part.get("properties", {}))
+            merged["required"].extend(part.get("required", []))
+        return merged
+    for key in ("oneOf", "anyOf"):
+        if schema.get(key):
+            return _merge(schema[key][0])
+    return schema
+
+
+def _bounds(schema: Schema, low: float, high: float) -> tuple[float, float]:
+    low = schema.get("minimum", low)
+    high = schema.get("maximum", max(high, low))
+    if schema.get("exclusiveMinimum"):
+        low += 1
+    if schema.get("exclusiveMaximum"):
+        high -= 1
+    return low, max(low, high)
+
+
+def _fit(text: str, schema: Schema) -> str:
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if len(text) < low:
+        text = text + "x" * (low - len(text))
+    return text[:high] if high is not None else text

@@ -3,6 +3,12 @@
 Handlers import what they need from here, and only from here.
 """
 
+import warnings
+
+# Connexion imports Starlette's test client at import time, which warns about httpx on every
+# `alertmock` command; it says nothing about alertmock's own use.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
 from alertmock.app import create_app
 from alertmock.config import Config
 from alertmock.context import base_url, current_request, current_session, current_settings, current_state, new_uuid, now

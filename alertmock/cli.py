@@ -12,12 +12,6 @@ from pathlib import Path
 
 from alertmock.config import Config
 
-DEMO_CREDENTIALS = """\
-Demo credentials (fixtures/):
-  Matatika  Authorization: Bearer matatika-demo-token
-  Tableau   X-Tableau-Auth: 12ab34cd56ef78ab90cd12ef34ab56cd   (or sign in as admin / admin, site "")
-  Scalingo  curl -u ":tk-us-demo-token"   (or POST /v1/tokens/exchange for a bearer JWT)"""
-
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = sub.add_parser("serve", help="run the mock (uvicorn)", description="Run the mock on a real HTTP server.")
@@ -80,7 +74,8 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     config = config_from_args(args)
-    print(f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui)\n{DEMO_CREDENTIALS}", flush=True)
+    print(f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)", flush=True)
+    print(demo_credentials(config.spec), flush=True)
     if args.reload:
         # uvicorn's reloader needs an import string; the factory re-reads the environment.
         _export_env(config)
@@ -101,6 +96,15 @@ def serve(args: argparse.Namespace) -> int:
         create_app(config), host=config.host, port=config.port, log_level="warning", access_log=config.access_log
     )
     return 0
+
+
+def demo_credentials(spec: Path) -> str:
+    """The contract's own `x-demo-credential`s, one line per security scheme."""
+    import yaml
+
+    schemes = yaml.safe_load(spec.read_text(encoding="utf-8")).get("components", {}).get("securitySchemes", {})
+    lines = [f"  {name:<16} {s['x-demo-credential']}" for name, s in schemes.items() if "x-demo-credential" in s]
+    return "Demo credentials:\n" + "\n".join(lines)
 
 
 def _export_env(config: Config) -> None:

@@ -101,21 +101,22 @@ CHECKS: dict[str, Callable[[Contract], list[str]]] = {
 
 
 def discrepancies(contract: Contract) -> list[str]:
-    found: list[str] = []
+    """Each recorded contradiction once, at the first place it appears (refs inline it in several)."""
+    found: dict[str, str] = {}
 
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
             if "x-doc-discrepancy" in node:
-                found.append(f"{where}: {' '.join(str(node['x-doc-discrepancy']).split())}")
+                found.setdefault(" ".join(str(node["x-doc-discrepancy"]).split()), where)
             for key, value in node.items():
-                walk(value, f"{where}/{key}" if where else key)
+                walk(value, f"{where}/{key}")
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, f"{where}/{i}")
 
     for op in contract.operations.values():
         walk(op.spec, f"{op.method} {op.path}")
-    return sorted(set(found))
+    return [f"{where}: {text}" for text, where in found.items()]
 
 
 def documented_operations(contract: Contract) -> list[dict[str, Any]]:

@@ -10,9 +10,9 @@ hands it on as JSON, so a handler receives the same ``body`` whatever the wire f
 from __future__ import annotations
 
 import copy
-import json
 import typing as t
 
+import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import NonConformingResponseBody
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, format_error_with_path
@@ -75,11 +75,14 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
+        # orjson is strict where the stdlib is lenient: NaN/Infinity, lone surrogates and invalid
+        # UTF-8 are refused here, instead of being stored and failing later as a 500.
         try:
-            return json.loads(raw.decode(self._encoding))
-        except UnicodeDecodeError as exc:
-            raise BadRequestError(f"Request body is not valid {self._encoding}: {exc.reason}") from exc
-        except (json.JSONDecodeError, LookupError) as exc:
+            text: bytes | str = raw if self._encoding.lower().replace("-", "") == "utf8" else raw.decode(self._encoding)
+            return orjson.loads(text)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise BadRequestError(f"Request body is not valid {self._encoding}: {exc}") from exc
+        except orjson.JSONDecodeError as exc:
             raise BadRequestError(f"Malformed JSON request body: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:

@@ -112,3 +112,9 @@ def test_a_path_no_vendor_claims_gets_a_plain_json_404(widgets) -> None:
     response = widgets.get("/elsewhere")
     assert response.status_code == 404
     assert response.json()["error"] == "Not Found"
+
+
+def test_json_that_python_would_accept_but_is_not_json_is_400(widgets) -> None:
+    for body in (b'{"item": {"name": NaN}}', b'{"item": {"name": "\\ud800"}}', b'{"item": {"size": 1e999}}'):
+        response = widgets.post("/w/items", content=body, headers={**KEY, "Content-Type": "application/json"})
+        assert response.status_code == 400, body

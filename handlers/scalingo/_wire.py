@@ -1,0 +1,87 @@
+"""Scalingo's wire form: stored alert records to the JSON the real API answers, request values to Go's.
+
+Records keep durations as integer nanoseconds and timestamps as the strings to answer; the wire
+form leaves out empty optional attributes (Go's ``omitempty``, as in the document's answers).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+from alertmock import UnprocessableEntityError
+from handlers.scalingo._durations import format_duration
+
+# Go's zero time: what the document's list answer shows as `deleted_at` of a live alert.
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"
+# Past 2**53 a float64 is no longer an exact integer: such values stay floats, as in Go.
+_EXACT_FLOAT_INTEGERS = 2**53
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def alert(record: dict[str, Any], *, listed: bool = False) -> dict[str, Any]:
+    """One alert as Scalingo answers it; `listed` adds `deleted_at`, as the list answer has it."""
+    wire: dict[str, Any] = {
+        "id": record["id"],
+        "app_id": record["app_id"],
+        "created_at": record["created_at"],
+        "updated_at": record["updated_at"],
+    }
+    if listed:
+        wire["deleted_at"] = GO_ZERO_TIME
+    wire.update(
+        container_type=record["container_type"],
+        disabled=record["disabled"],
+        metric=record["metric"],
+        limit=record["limit"],
+        send_when_below=record["send_when_below"],
+    )
+    for name in ("duration_before_trigger", "remind_every"):
+        if record.get(name):
+            wire[name] = format_duration(record[name])
+    if record.get("metadata"):
+        wire["metadata"] = record["metadata"]
+    if record.get("notifiers"):
+        wire["notifiers"] = record["notifiers"]
+    return wire
+
+
+def timestamp(instant: datetime) -> str:
+    """RFC 3339 in UTC with `Z` and no trailing zeros in the fraction (Go's RFC3339Nano)."""
+    text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    if instant.microsecond:
+        text += f".{instant.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def go_json(value: Any, field: str) -> Any:
+    """A request's JSON value as Go's decoder would hold it, so answers match the real service's.
+
+    Numbers become float64 (printed without ".0" when integral, refused when no float64 holds
+    them); lone UTF-16 surrogates, which Python's decoder keeps but no UTF-8 answer can carry,
+    become U+FFFD as Go's decoder makes them.
+    """
+    if isinstance(value, dict):
+        return {go_json(key, field): go_json(item, field) for key, item in value.items()}
+    if isinstance(value, list):
+        return [go_json(item, field) for item in value]
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise invalid(field, "is out of range") from None
+    if not math.isfinite(number):  # Python's JSON parser reads NaN and Infinity; Go's refuses them
+        raise invalid(field, "is not a finite number")
+    if number.is_integer() and abs(number) < _EXACT_FLOAT_INTEGERS:
+        return int(number)
+    return number
+
+
+def invalid(field: str, message: str) -> UnprocessableEntityError:
+    """A 422 for one attribute, rendered as Scalingo's `{"errors": {field: [message]}}`."""
+    return UnprocessableEntityError(f"{field} {message}", extra={"errors": {field: [message]}})

@@ -1,0 +1,87 @@
+"""Query, Query Details, Update and Delete Data-Driven Alert (document 003)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from starlette.responses import Response
+
+from alertmock import current_settings, now, respond
+from handlers.tableau import _faults, _wire
+from handlers.tableau._access import caller
+
+DEFAULT_MAX_PAGE_SIZE = 1000
+
+
+async def list_data_alerts(
+    api_version: str,
+    site_id: str,
+    token_info: dict[str, Any],
+    pageSize: int = 100,  # Connexion passes query parameters by their wire names
+    pageNumber: int = 1,
+    filter: str | None = None,
+    **_: Any,
+) -> Response:
+    who = caller(token_info, api_version, site_id)
+    maximum = int(current_settings().get("tableau.max_page_size", DEFAULT_MAX_PAGE_SIZE))
+    if pageSize > maximum:
+        raise _faults.page_size_limit_exceeded(pageSize, maximum)
+    on_site = [a for a in who.state.list("tableau.data_alerts") if a["siteId"] == site_id]
+    # Non-administrators may call this only as the owner or a recipient of at least one alert.
+    if not who.is_admin and not any(who.owns(a) or who.receives(a) for a in on_site):
+        raise _faults.read_forbidden()
+    visible = [a for a in on_site if who.sees(a)]
+    if filter is not None:
+        view_id = filter.split(":", 2)[2]  # the contract's pattern guarantees viewId:eq:<luid>
+        visible = [a for a in visible if a["viewId"] == view_id]
+    last_page = max(1, math.ceil(len(visible) / pageSize))
+    if pageNumber > last_page:
+        raise _faults.invalid_page_number(pageNumber, last_page)
+    page = visible[(pageNumber - 1) * pageSize : pageNumber * pageSize]
+    return respond(_wire.data_alert_list(who.state, page, pageNumber, pageSize, len(visible)))
+
+
+async def get_data_alert(
+    api_version: str, site_id: str, data_alert_id: str, token_info: dict[str, Any], **_: Any
+) -> Response:
+    who = caller(token_info, api_version, site_id)
+    alert = who.alert(data_alert_id)
+    if not who.sees(alert):
+        raise _faults.read_forbidden()
+    return respond({"dataAlert": _wire.data_alert(who.state, alert, with_recipients=True)})
+
+
+async def update_data_alert(
+    api_version: str, site_id: str, data_alert_id: str, body: dict[str, Any], token_info: dict[str, Any], **_: Any
+) -> Response:
+    who = caller(token_info, api_version, site_id)
+    alert = who.alert(data_alert_id)
+    if not (who.is_admin or who.owns(alert)):
+        raise _faults.updating_alert_forbidden() if who.sees(alert) else _faults.write_forbidden()
+    changes = body["dataAlert"]
+    updated = dict(alert)
+    if "subject" in changes:
+        updated["subject"] = changes["subject"]
+    if "frequency" in changes:
+        updated["frequency"] = changes["frequency"].lower()  # any case in, lower case out
+    if "public" in changes:
+        # JSON clients may send "true"/"false"; XML arrives already coerced to a boolean.
+        updated["public"] = changes["public"] in (True, "true")
+    if "owner" in changes:
+        updated["ownerId"] = who.site_user(changes["owner"]["id"])["id"]
+    updated["updatedAt"] = _wire.timestamp(now())
+    who.state.put("tableau.data_alerts", data_alert_id, updated)
+    return respond({"dataAlert": _wire.data_alert(who.state, updated)})
+
+
+async def delete_data_alert(
+    api_version: str, site_id: str, data_alert_id: str, token_info: dict[str, Any], **_: Any
+) -> Response:
+    who = caller(token_info, api_version, site_id)
+    alert = who.alert(data_alert_id)
+    # The document lets recipients delete the alert too, not only owners.
+    if not (who.is_admin or who.owns(alert) or who.receives(alert)):
+        raise _faults.delete_forbidden()
+    who.state.delete("tableau.data_alerts", data_alert_id)
+    return respond(None, 204)

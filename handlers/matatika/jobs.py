@@ -1,0 +1,96 @@
+"""Jobs (document 002): run a pipeline, follow the job and its logs, stop it, delete it.
+
+Status, times and logs are derived from the simulated clock on every read (see `_lifecycle`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from alertmock import ConflictError, current_request, current_state, negotiate, new_uuid, now, respond
+
+from . import _lifecycle, _wire
+from ._store import Record, require
+
+KIND = "matatika.jobs"
+# The media types the contract documents for the logs' 200, text first: it answers `*/*` and no Accept.
+LOG_MEDIA_TYPES = ("text/plain", "application/x-ndjson", "application/stream+json")
+
+
+async def list_workspace_jobs(workspace_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+    require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
+    jobs = _newest_first(j for j in current_state().list(KIND) if j["workspaceId"] == workspace_id)
+    return respond(_wire.page(jobs, "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
+
+
+async def list_pipeline_jobs(pipeline_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+    require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
+    jobs = _newest_first(j for j in current_state().list(KIND) if j["pipelineId"] == pipeline_id)
+    return respond(_wire.page(jobs, "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
+
+
+async def create_job(pipeline_id: str, **_: Any) -> Response:
+    pipeline = require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
+    state, instant = current_state(), now()
+    for job in state.list(KIND):
+        if job["pipelineId"] == pipeline_id and _lifecycle.view(job, instant)["status"] in _lifecycle.ACTIVE:
+            raise ConflictError(f"Pipeline {pipeline_id} is already running (job {job['id']})")
+    record = {
+        "id": new_uuid(),
+        "type": "PIPELINE_RUN",
+        "pipelineId": pipeline_id,
+        "workspaceId": pipeline["workspaceId"],
+        "created": _wire.stamp(instant),
+        "plan": _lifecycle.plan(pipeline),
+    }
+    state.put(KIND, record["id"], record)
+    body = _wire.job(_lifecycle.view(record, instant))
+    return respond(body, 201, headers={"Location": body["_links"]["self"]["href"]})
+
+
+async def get_job(job_id: str, **_: Any) -> Response:
+    return respond(_wire.job(_lifecycle.view(_job(job_id), now())))
+
+
+async def get_job_logs(job_id: str, sequence: int = 0, **_: Any) -> Response:
+    job = _job(job_id)
+    media_type = negotiate(LOG_MEDIA_TYPES, current_request().headers.get("accept"))
+    lines = _lifecycle.view(job, now())["logs"][sequence:]
+    if not lines:
+        return Response(status_code=204)
+    if media_type == "text/plain":
+        content = "".join(f"{line}\n" for line in lines).encode()
+    else:
+        numbered = enumerate(lines, start=sequence)
+        content = b"".join(orjson.dumps({"sequence": n, "line": line}) + b"\n" for n, line in numbered)
+    return Response(content, media_type=media_type)
+
+
+async def stop_job(job_id: str, **_: Any) -> Response:
+    job, instant = _job(job_id), now()
+    status = _lifecycle.view(job, instant)["status"]
+    if status != "RUNNING":
+        raise ConflictError(f"Job {job_id} must have status RUNNING (its status is {status})")
+    record = _lifecycle.stopped(job, instant)
+    current_state().put(KIND, job_id, record)
+    return respond(_wire.job(record), 202)
+
+
+async def delete_job(job_id: str, **_: Any) -> Response:
+    # Deleting also stops a running job: with no record left, nothing of it runs on.
+    _job(job_id)
+    current_state().delete(KIND, job_id)
+    return respond(None, 204)
+
+
+def _job(job_id: str) -> Record:
+    return require("jobs", job_id, f"Job {job_id} not found")
+
+
+def _newest_first(jobs: Any) -> list[Record]:
+    instant = now()
+    ordered = sorted(jobs, key=lambda j: _wire.parse(j["created"]), reverse=True)
+    return [_wire.job(_lifecycle.view(j, instant)) for j in ordered]

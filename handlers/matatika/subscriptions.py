@@ -1,0 +1,127 @@
+"""Subscriptions (document 001), scoped to the authenticated profile.
+
+A subscription's subscriber is a profile, or a workspace (`allMembers=true`, workspace owner only).
+A profile sees its own subscriptions and those of the workspaces it is a member of; another
+profile's subscription answers 404, as an unknown id does. Only the owner of a workspace may
+change or remove the workspace's subscriptions (403 for its other members).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from alertmock import ForbiddenError, NotFoundError, current_state, new_uuid, now, respond
+
+from . import _wire
+from ._store import Record, require
+
+KIND = "matatika.subscriptions"
+
+
+async def list_subscriptions(user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+    state = current_state()
+    mine = [_wire.subscription(s, state) for s in state.list(KIND) if s["subscriber"] == _profile(user)]
+    return respond(_wire.page(mine, "subscriptions", "/api/subscriptions", page, size))
+
+
+async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+    workspace = require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
+    if user not in workspace.get("memberIds", ()):
+        raise ForbiddenError(f"Profile {user} is not a member of workspace {workspace_id}")
+    state = current_state()
+    subscriber = {"kind": "workspace", "id": workspace_id}
+    found = [_wire.subscription(s, state) for s in state.list(KIND) if s["subscriber"] == subscriber]
+    path = f"/api/workspaces/{workspace_id}/members/subscriptions"
+    return respond(_wire.page(found, "subscriptions", path, page, size))
+
+
+async def get_subscription(subscription_id: str, user: str, **_: Any) -> Response:
+    return respond(_wire.subscription(_visible(subscription_id, user), current_state()))
+
+
+async def update_subscription(subscription_id: str, body: dict[str, Any], user: str, **_: Any) -> Response:
+    record = _changeable(subscription_id, user)
+    updated = {**record, "type": body["type"], "lastModified": _wire.stamp(now())}
+    state = current_state()
+    state.put(KIND, subscription_id, updated)
+    return respond(_wire.subscription(updated, state))
+
+
+async def delete_subscription(subscription_id: str, user: str, **_: Any) -> Response:
+    _changeable(subscription_id, user)
+    current_state().delete(KIND, subscription_id)
+    return respond(None, 204)
+
+
+async def subscribe_workspace(workspace_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+    return _subscribe("workspace", workspace_id, user, allMembers)
+
+
+async def subscribe_channel(channel_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+    return _subscribe("channel", channel_id, user, allMembers)
+
+
+async def subscribe_dataset(dataset_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+    return _subscribe("dataset", dataset_id, user, allMembers)
+
+
+async def subscribe_pipeline(pipeline_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+    return _subscribe("pipeline", pipeline_id, user, allMembers)
+
+
+def _subscribe(kind: str, target_id: str, user: str, all_members: bool) -> Response:
+    target = require(f"{kind}s", target_id, f"{kind.capitalize()} {target_id} must exist")
+    subscriber = _profile(user)
+    if all_members:
+        workspace_id = target_id if kind == "workspace" else target["workspaceId"]
+        workspace = require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
+        if workspace["ownerId"] != user:
+            raise ForbiddenError(f"Only the owner of workspace {workspace_id} can subscribe all its members")
+        subscriber = {"kind": "workspace", "id": workspace_id}
+    state = current_state()
+    wanted = {"kind": kind, "id": target_id}
+    # Subscribing twice answers the existing subscription, unchanged (the documents answer 200 either way).
+    existing = next((s for s in state.list(KIND) if s["subscriber"] == subscriber and s["target"] == wanted), None)
+    if existing is None:
+        instant = _wire.stamp(now())
+        existing = {
+            "id": new_uuid(),
+            "created": instant,
+            "lastModified": instant,
+            "type": "ALL",
+            "subscriber": subscriber,
+            "target": wanted,
+        }
+        state.put(KIND, existing["id"], existing)
+    return respond(_wire.subscription(existing, state))
+
+
+def _profile(user: str) -> Record:
+    return {"kind": "profile", "id": user}
+
+
+def _visible(subscription_id: str, user: str) -> Record:
+    record = current_state().get(KIND, subscription_id)
+    if record is None or not _sees(record, user):
+        raise NotFoundError(f"Subscription {subscription_id} not found")
+    return record
+
+
+def _sees(record: Record, user: str) -> bool:
+    subscriber = record["subscriber"]
+    if subscriber["kind"] == "profile":
+        return bool(subscriber["id"] == user)
+    workspace = current_state().get("matatika.workspaces", subscriber["id"]) or {}
+    return user in workspace.get("memberIds", ())
+
+
+def _changeable(subscription_id: str, user: str) -> Record:
+    record = _visible(subscription_id, user)
+    subscriber = record["subscriber"]
+    if subscriber["kind"] == "workspace":
+        workspace = current_state().get("matatika.workspaces", subscriber["id"]) or {}
+        if workspace.get("ownerId") != user:
+            raise ForbiddenError(f"Only the owner of workspace {subscriber['id']} can change its subscriptions")
+    return record

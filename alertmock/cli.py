@@ -43,11 +43,23 @@ def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     lint.add_argument("--spec", type=Path, help="root of the contract (default openapi.yaml)")
 
 
+def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from alertmock.verify import add_arguments
+
+    verify = sub.add_parser(
+        "verify",
+        help="check a deployment (or the mock) against the contract",
+        description="Run Schemathesis against one vendor's operations of a deployment; non-zero exit on any failure.",
+    )
+    add_arguments(verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alertmock", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
     _lint_parser(sub)
+    _verify_parser(sub)
     return parser
 
 
@@ -124,6 +136,10 @@ def lint(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "verify":
+        from alertmock.verify import main as verify
+
+        return verify(args)
     return {"serve": serve, "lint": lint}[args.command](args)
 
 

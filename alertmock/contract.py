@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from connexion.spec import Specification
+import yaml
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -63,8 +63,7 @@ class Vendor:
 class Contract:
     def __init__(self, path: Path) -> None:
         self.path = path.resolve()
-        self.specification = Specification.load(self.path)
-        self.resolved: dict[str, Any] = dict(self.specification.items())
+        self.resolved: dict[str, Any] = resolve_document(self.path)
         extension = self.resolved.get("x-alertmock", {})
         self.vendors = [
             Vendor(v["name"], re.compile(v["path-pattern"]), v["error-renderer"]) for v in extension.get("vendors", [])
@@ -114,6 +113,48 @@ class Contract:
 
     def path_template(self, path: str) -> str | None:
         return next((template for regex, template, _ in self._path_methods if regex.fullmatch(path)), None)
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def resolve_document(root: Path) -> dict[str, Any]:
+    """The document at `root` with every ``$ref`` (local or into another file) inlined.
+
+    A target referenced several times is resolved once and shared, so this is one pass over the
+    documents (jsonschema's RefResolver, which Connexion uses, searches the whole file per ref).
+    """
+    documents: dict[Path, Any] = {}
+    resolved: dict[tuple[Path, str], Any] = {}
+
+    def document(path: Path) -> Any:
+        if path not in documents:
+            documents[path] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+        return documents[path]
+
+    def target(ref: str, current: Path, stack: tuple[tuple[Path, str], ...]) -> Any:
+        location, _, pointer = ref.partition("#")
+        path = (current.parent / location).resolve() if location else current
+        key = (path, pointer)
+        if key in stack:
+            raise ValueError(f"recursive $ref {ref!r} in {current}")
+        if key not in resolved:
+            node = document(path)
+            for token in filter(None, pointer.split("/")):
+                node = node[token.replace("~1", "/").replace("~0", "~")]
+            resolved[key] = walk(node, path, (*stack, key))
+        return resolved[key]
+
+    def walk(node: Any, current: Path, stack: tuple[tuple[Path, str], ...]) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return target(node["$ref"], current, stack)
+            return {key: walk(value, current, stack) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value, current, stack) for value in node]
+        return node
+
+    return walk(document(root), root, ())  # type: ignore[no-any-return]
 
 
 def _template_regex(template: str) -> re.Pattern[str]:

@@ -153,6 +153,28 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
         return None
 
 
+class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
+    """Validates each line of a newline-delimited JSON answer; the schema describes one line."""
+
+    def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
+        lines = [line for line in b"".join(stream).splitlines() if line.strip()]
+        try:
+            return [orjson.loads(line) for line in lines]
+        except orjson.JSONDecodeError as exc:
+            raise NonConformingResponseBody(f"Response line is not JSON: {exc}") from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        validator = Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        for number, line in enumerate(body or []):
+            try:
+                validator.validate(line)
+            except ValidationError as exception:
+                raise NonConformingResponseBody(
+                    detail=f"Response line {number} does not conform to specification. {exception.message}"
+                ) from exception
+        return None
+
+
 def validator_map() -> dict[str, t.Any]:
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = StructuredJSONBodyValidator
@@ -161,4 +183,6 @@ def validator_map() -> dict[str, t.Any]:
     response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
     response["application/xml"] = XMLResponseBodyValidator
     response["text/xml"] = XMLResponseBodyValidator
+    response["application/x-ndjson"] = NDJSONResponseBodyValidator
+    response["application/stream+json"] = NDJSONResponseBodyValidator
     return {"parameter": StructuredParameterValidator, "body": body, "response": response}

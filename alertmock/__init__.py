@@ -28,6 +28,7 @@ from alertmock.errors import (
 )
 from alertmock.negotiation import negotiate, respond
 from alertmock.store import State
+from alertmock.xml import dumps as to_xml
 
 __version__ = "0.1.0"
 
@@ -47,6 +48,7 @@ __all__ = [
     # for handlers: answering
     "negotiate",
     "respond",
+    "to_xml",
     # errors
     "ApiError",
     "BadRequestError",

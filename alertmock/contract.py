@@ -129,7 +129,7 @@ def resolve_document(root: Path) -> dict[str, Any]:
 
     def document(path: Path) -> Any:
         if path not in documents:
-            documents[path] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+            documents[path] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
         return documents[path]
 
     def target(ref: str, current: Path, stack: tuple[tuple[Path, str], ...]) -> Any:

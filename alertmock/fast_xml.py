@@ -32,6 +32,9 @@ Schema = Mapping[str, Any]
 Entry = tuple[bool, str, Schema, Schema, str, bool]
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What makes a value need work: markup, characters ElementTree writes as references, or _NOT_XML.
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+_CDATA_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _EMPTY: Schema = {}
 _plans: dict[int, tuple[Schema, dict[str, Entry]]] = {}
@@ -42,7 +45,7 @@ def dumps(data: Any, schema: Schema, root: str | None = None) -> bytes:
     name = root or info.get("name", "root")
     namespace = info.get("namespace")
     out: list[str] = [_DECLARATION]
-    _element(out, name, data, schema, {"xmlns": namespace} if namespace else None)
+    _element(out, name, data, schema, {"xmlns": _attribute_text(namespace)} if namespace else None)
     return "".join(out).encode("utf-8")
 
 
@@ -80,7 +83,7 @@ def _element(out: list[str], name: str, data: Any, schema: Schema, attributes: d
             is_attribute, child_name, prop, items, item_name, wrapped = entry
             if is_attribute:
                 # Setting an attribute twice keeps its first place and its last value, as in ElementTree.
-                attributes[child_name] = _xml_text(value)
+                attributes[child_name] = _attribute_text(value)
             elif isinstance(value, list):
                 if wrapped:
                     inner: list[str] = []
@@ -93,24 +96,41 @@ def _element(out: list[str], name: str, data: Any, schema: Schema, attributes: d
             else:
                 _element(children, child_name, value, prop)
     elif data is not None:
-        text = _xml_text(data)
+        text = _cdata_text(data)
     _close(out, name, attributes, text, children)
 
 
-def _xml_text(value: Any) -> str:
-    text = _text(value)
-    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+def _plain(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value if type(value) is str else _text(value)
+
+
+def _attribute_text(value: Any) -> str:
+    text = _plain(value)
+    # Most values need no escaping at all: one regex scan decides.
+    if _ATTRIBUTE_SPECIAL.search(text) is None:
+        return text
+    return _escape_attrib(_NOT_XML.sub("\ufffd", text))
+
+
+def _cdata_text(value: Any) -> str:
+    text = _plain(value)
+    if _CDATA_SPECIAL.search(text) is None:
+        return text
+    return _escape_cdata(_NOT_XML.sub("\ufffd", text))
 
 
 def _close(out: list[str], name: str, attributes: dict[str, str], text: str, children: list[str]) -> None:
-    out.append("<" + name)
-    for key, value in attributes.items():
-        out.append(f' {key}="{_escape_attrib(value)}"')
+    # Values in `attributes` and `text` are already escaped.
+    start = (
+        "<" + name + "".join([f' {key}="{value}"' for key, value in attributes.items()]) if attributes else "<" + name
+    )
     if text or children:
-        out.append(">")
-        if text:
-            out.append(_escape_cdata(text))
+        out.append(start + ">" + text)
         out.extend(children)
         out.append(f"</{name}>")
     else:
-        out.append(" />")
+        out.append(start + " />")

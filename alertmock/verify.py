@@ -53,13 +53,17 @@ MOCK_CREDENTIALS: dict[str, dict[str, str]] = {
 # --- the contract ---------------------------------------------------------------------------------
 
 
-def bundle_contract(spec: Path, out: Path) -> Path:
-    """Write the contract rooted at ``spec`` as one JSON document without any ``$ref``."""
+def bundled_document(spec: Path) -> dict[str, Any]:
+    """The contract rooted at ``spec`` as one JSON document without any ``$ref``."""
     from alertmock.contract import Contract
 
-    document = Contract(spec).resolved
     # YAML may hold dates or other non-JSON scalars; the wire only ever sees strings for them.
-    out.write_text(json.dumps(document, default=str), encoding="utf-8")
+    return json.loads(json.dumps(Contract(spec).resolved, default=str))
+
+
+def bundle_contract(spec: Path, out: Path) -> Path:
+    """Write `bundled_document` to ``out`` (for the Schemathesis CLI, which reads files)."""
+    out.write_text(json.dumps(bundled_document(spec)), encoding="utf-8")
     return out
 
 

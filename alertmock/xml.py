@@ -13,6 +13,7 @@ declaration or an external reference is refused, so an XML bomb never expands.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
@@ -63,10 +64,15 @@ def _fill(element: ET.Element, data: Any, schema: Schema) -> None:
         element.text = _text(data)
 
 
+# Characters XML 1.0 cannot carry, even escaped: control characters and lone surrogates. A
+# client's NUL echoed in an error detail must not make the whole answer malformed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def loads(raw: bytes | str, schema: Schema | None = None) -> Any:

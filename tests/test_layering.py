@@ -49,6 +49,7 @@ def test_the_public_surface_is_deliberate() -> None:
             "now",
             "negotiate",
             "respond",
+            "to_xml",
             "ApiError",
             "BadRequestError",
             "ConflictError",

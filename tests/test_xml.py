@@ -85,3 +85,8 @@ def test_values_that_do_not_coerce_stay_strings_for_the_validator_to_reject() ->
 def test_bombs_external_entities_and_garbage_are_refused(hostile: bytes) -> None:
     with pytest.raises(xml.XMLError):
         xml.loads(hostile)
+
+
+def test_characters_xml_cannot_carry_are_replaced_not_written_raw() -> None:
+    raw = xml.dumps({"summary": "nul\x00 and \x1b escape"}, SCHEMA)
+    assert xml.loads(raw, SCHEMA) == {"summary": "nul\ufffd and \ufffd escape"}

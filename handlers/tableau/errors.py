@@ -8,13 +8,11 @@ the handlers carry theirs (`_faults`), the engine's own are mapped here.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alertmock import ApiError, MethodNotAllowedError, NotAcceptableError, RequestValidationError, negotiate
+from alertmock import ApiError, MethodNotAllowedError, NotAcceptableError, RequestValidationError, negotiate, to_xml
 
 NAMESPACE = "http://tableau.com/api"
 MEDIA_TYPES = ("application/xml", "application/json")
@@ -90,9 +88,12 @@ def _media_type(request: Request) -> str:
         return MEDIA_TYPES[0]  # a 406 (or any error) for an unservable Accept still answers XML
 
 
+# The shape of the contract's error schema, for errors raised outside any operation (no route).
+_ERROR_XML = {
+    "xml": {"name": "tsResponse", "namespace": NAMESPACE},
+    "properties": {"error": {"properties": {"code": {"xml": {"attribute": True}}}}},
+}
+
+
 def _xml(code: str, summary: str, detail: str) -> bytes:
-    root = ET.Element("tsResponse", {"xmlns": NAMESPACE})
-    error = ET.SubElement(root, "error", {"code": code})
-    ET.SubElement(error, "summary").text = summary
-    ET.SubElement(error, "detail").text = detail
-    return b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return to_xml({"error": {"code": code, "summary": summary, "detail": detail}}, _ERROR_XML)

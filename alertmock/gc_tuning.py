@@ -1,0 +1,28 @@
+"""Garbage-collector settings for serving: fewer, cheaper collections.
+
+Once the app is built, the loaded contract (the resolved document, its schemas, the compiled
+routes and validators: hundreds of thousands of objects) never becomes garbage, yet every full
+collection walks all of it again, and those pauses are the latency spikes at p99. `gc.freeze()`
+moves everything alive at start-up into a permanent generation that collections skip.
+
+A request allocates a few hundred container objects, so the default first threshold (700)
+starts a young collection every two or three requests; a larger one collects as much garbage
+in fewer passes. The store's records are plain JSON data without reference cycles, freed by
+reference counting alone, so collections rarely find anything there.
+"""
+
+from __future__ import annotations
+
+import gc
+
+__all__ = ["tune_for_serving"]
+
+YOUNG_THRESHOLD = 20_000
+
+
+def tune_for_serving() -> None:
+    """Call once, after the app is built and before it serves."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)

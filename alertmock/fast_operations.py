@@ -17,6 +17,8 @@ first request of each operation:
 - `PlannedParameterDecorator`: the handler's argument names inspected once; the body read only
   when the request has one and the handler takes it (JSON with orjson); no form parsing unless
   the request is a form.
+- `PrefixedSwaggerUIMiddleware`: requests that cannot be for the Swagger UI or the served
+  document skip its router (a dozen route matches per request) on a prefix test.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, prep_kwargs, unwrap_decorators
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
     ApiKeySecurityHandler,
     BasicSecurityHandler,
@@ -39,10 +43,18 @@ from connexion.security import (
     OAuthSecurityHandler,
 )
 from connexion.utils import inspect_function_arguments, is_json_mimetype
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alertmock.fast_validation import compiled_validator_map
 
-__all__ = ["SECURITY_MAP", "PlannedAsyncApp", "PlannedOperation", "PlannedParameterDecorator"]
+__all__ = [
+    "MIDDLEWARES",
+    "SECURITY_MAP",
+    "PlannedAsyncApp",
+    "PlannedOperation",
+    "PlannedParameterDecorator",
+    "PrefixedSwaggerUIMiddleware",
+]
 
 
 class PlannedParameterDecorator(AsyncParameterDecorator):
@@ -161,15 +173,45 @@ SECURITY_MAP = {
 }
 
 
+class PrefixedSwaggerUIMiddleware(SwaggerUIMiddleware):
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self._prefixes: tuple[str, ...] = ()
+
+    def add_api(
+        self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None, **kwargs: t.Any
+    ) -> None:
+        super().add_api(specification, base_path=base_path, arguments=arguments, **kwargs)
+        prefixes = set(self._prefixes)
+        for mount in self.router.routes:
+            for route in getattr(mount, "routes", None) or [mount]:
+                prefixes.add(getattr(mount, "path", "") + getattr(route, "path", "").split("{")[0])
+        # An empty prefix would match every path: then nothing is skipped, as in Connexion.
+        self._prefixes = tuple(sorted(prefixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self._prefixes):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+MIDDLEWARES = [
+    PrefixedSwaggerUIMiddleware if m is SwaggerUIMiddleware else m for m in ConnexionMiddleware.default_middlewares
+]
+
+
 class PlannedAsyncApp(AsyncApp):
     """`AsyncApp` with the per-request invariants computed once (see the module docstring).
 
-    `security_map` defaults to the cached handlers; every API's `validator_map` gets its known
-    validators replaced by their compiled-once subclasses.
+    `security_map` defaults to the cached handlers and `middlewares` to Connexion's with the
+    prefixed Swagger UI middleware; every API's `validator_map` gets its known validators replaced
+    by their compiled-once subclasses.
     """
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
         kwargs.setdefault("security_map", SECURITY_MAP)
+        kwargs.setdefault("middlewares", list(MIDDLEWARES))
         super().__init__(import_name, **kwargs)
         self._middleware_app.api_cls = PlannedAsyncApi
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import random
 import re
+import re._parser as sre  # the stdlib's own regex parser (sre_parse before 3.11)
+import string
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
+
+from alertmock.schemas import effective
 
 Schema = Mapping[str, Any]
 
@@ -47,7 +51,7 @@ class Generator:
         self.random = random.Random(seed)
 
     def value(self, schema: Schema, name: str = "") -> Any:
-        schema = _merge(schema)
+        schema = effective(schema)
         if "enum" in schema:
             return self.random.choice(schema["enum"])
         kind = schema.get("type") or ("object" if "properties" in schema else "string")
@@ -101,14 +105,12 @@ class Generator:
         return None
 
     def _matching(self, pattern: str, schema: Schema, name: str) -> str:
-        # Try realistic candidates first; the schema's own example is the safe answer.
+        # A realistic candidate when it fits (a uuid for an id), else a string drawn from the regex.
         regex = re.compile(pattern)
-        candidates = (self._by_name(name), str(self.faker.uuid4()), f"3.{self.random.randint(2, 20)}")
-        for candidate in candidates:
-            if candidate is not None and regex.search(str(candidate)):
-                return str(candidate)
-        example = schema.get("example")
-        return str(example) if example is not None else pattern.strip("^$")
+        candidate = self._by_name(name)
+        if candidate is not None and regex.search(str(candidate)):
+            return str(candidate)
+        return _sample_regex(pattern, self.random)
 
     def vary(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """A new record shaped like `record`: ids renewed (keeping prefixes), texts re-drawn by name."""
@@ -122,20 +124,6 @@ class Generator:
             else:
                 varied[key] = value
         return varied
-
-
-def _merge(schema: Schema) -> Schema:
-    if "allOf" in schema:
-        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-        for part in schema["allOf"]:
-            part = _merge(part)
-            merged["properties"].update(part.get("properties", {}))
-            merged["required"].extend(part.get("required", []))
-        return merged
-    for key in ("oneOf", "anyOf"):
-        if schema.get(key):
-            return _merge(schema[key][0])
-    return schema
 
 
 def _bounds(schema: Schema, low: float, high: float) -> tuple[float, float]:
@@ -153,3 +141,61 @@ def _fit(text: str, schema: Schema) -> str:
     if len(text) < low:
         text = text + "x" * (low - len(text))
     return text[:high] if high is not None else text
+
+
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: string.digits,
+    sre.CATEGORY_WORD: string.ascii_letters + string.digits + "_",
+    sre.CATEGORY_SPACE: " ",
+    sre.CATEGORY_NOT_DIGIT: string.ascii_letters,
+    sre.CATEGORY_NOT_WORD: "-.",
+    sre.CATEGORY_NOT_SPACE: string.ascii_letters + string.digits,
+}
+_PRINTABLE = string.ascii_letters + string.digits
+
+
+def _sample_regex(pattern: str, rnd: random.Random) -> str:
+    """A string matching `pattern` (anchors, classes, repeats, groups, alternation)."""
+    return "".join(_sample(sre.parse(pattern), rnd))
+
+
+def _sample(parsed: Any, rnd: random.Random) -> list[str]:
+    out: list[str] = []
+    for op, arg in parsed:
+        if op is sre.LITERAL:
+            out.append(chr(arg))
+        elif op is sre.NOT_LITERAL:
+            out.append(rnd.choice([c for c in _PRINTABLE if ord(c) != arg]))
+        elif op is sre.ANY:
+            out.append(rnd.choice(_PRINTABLE))
+        elif op is sre.IN:
+            out.append(rnd.choice(_class_chars(arg)))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, item = arg
+            for _ in range(rnd.randint(low, min(high, low + 4))):
+                out.extend(_sample(item, rnd))
+        elif op is sre.SUBPATTERN:
+            out.extend(_sample(arg[-1], rnd))
+        elif op is sre.BRANCH:
+            out.extend(_sample(rnd.choice(arg[1]), rnd))
+        elif op is sre.CATEGORY:
+            out.append(rnd.choice(_CATEGORIES.get(arg, _PRINTABLE)))
+        # AT (anchors) and anything exotic contribute nothing.
+    return out
+
+
+def _class_chars(items: Any) -> str:
+    chars: list[str] = []
+    negated = False
+    for op, arg in items:
+        if op is sre.NEGATE:
+            negated = True
+        elif op is sre.LITERAL:
+            chars.append(chr(arg))
+        elif op is sre.RANGE:
+            chars.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 94) + 1))
+        elif op is sre.CATEGORY:
+            chars.extend(_CATEGORIES.get(arg, _PRINTABLE))
+    if negated:
+        return "".join(c for c in _PRINTABLE if c not in chars) or "x"
+    return "".join(chars) or "x"

@@ -243,8 +243,8 @@ def schemathesis_command(
         str(contract),
         "--url",
         url,
-        "--include-tag-regex",
-        tag_regex(opts.api),
+        # Include filters of different kinds add up (OR): operations, when named, replace the tag.
+        *(["--include-tag-regex", tag_regex(opts.api)] if not opts.operations else []),
         "--checks",
         ",".join(opts.checks),
         "--phases",

@@ -21,6 +21,8 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from alertmock.schemas import effective
+
 Schema = Mapping[str, Any]
 
 __all__ = ["XMLError", "dumps", "loads"]
@@ -47,13 +49,13 @@ def _fill(element: ET.Element, data: Any, schema: Schema) -> None:
         for key, value in data.items():
             if value is None:
                 continue
-            prop = _effective(properties.get(key, {}))
+            prop = effective(properties.get(key, {}))
             info = prop.get("xml", {})
             name = info.get("name", key)
             if info.get("attribute"):
                 element.set(name, _text(value))
             elif isinstance(value, list):
-                items = _effective(prop.get("items", {}))
+                items = effective(prop.get("items", {}))
                 item_name = items.get("xml", {}).get("name", name)
                 parent = ET.SubElement(element, name) if info.get("wrapped") else element
                 for item in value:
@@ -91,14 +93,14 @@ def _local(tag: str) -> str:
 
 
 def _read(element: ET.Element, schema: Schema) -> Any:
-    schema = _effective(schema)
+    schema = effective(schema)
     children = list(element)
     if schema.get("type") not in (None, "object") or (
         not children and not element.attrib and "properties" not in schema
     ):
         return _coerce((element.text or "").strip(), schema)
     properties = schema.get("properties", {})
-    by_xml_name = {p.get("xml", {}).get("name", key): (key, _effective(p)) for key, p in properties.items()}
+    by_xml_name = {p.get("xml", {}).get("name", key): (key, effective(p)) for key, p in properties.items()}
     data: dict[str, Any] = {}
     for name, value in element.attrib.items():
         key, prop = by_xml_name.get(_local(name), (_local(name), {}))
@@ -127,33 +129,16 @@ def _array_items(properties: Mapping[str, Any]) -> dict[str, tuple[str, Schema, 
     """Element name -> (property, items schema, wrapped) for every array property."""
     arrays: dict[str, tuple[str, Schema, bool]] = {}
     for key, prop in properties.items():
-        prop = _effective(prop)
+        prop = effective(prop)
         if prop.get("type") != "array":
             continue
         info = prop.get("xml", {})
-        items = _effective(prop.get("items", {}))
+        items = effective(prop.get("items", {}))
         if info.get("wrapped"):
             arrays[info.get("name", key)] = (key, items, True)
         else:
             arrays[items.get("xml", {}).get("name", info.get("name", key))] = (key, items, False)
     return arrays
-
-
-def _effective(schema: Schema) -> Schema:
-    # allOf of object parts reads as one object; the first alternative stands for oneOf/anyOf.
-    if "allOf" in schema:
-        merged: dict[str, Any] = {"type": "object", "properties": {}}
-        for part in schema["allOf"]:
-            part = _effective(part)
-            merged["properties"].update(part.get("properties", {}))
-            if "xml" in part:
-                merged["xml"] = part["xml"]
-        merged.update({k: v for k, v in schema.items() if k not in ("allOf", "properties")})
-        return merged
-    for key in ("oneOf", "anyOf"):
-        if schema.get(key):
-            return {**_effective(schema[key][0]), **{k: v for k, v in schema.items() if k != key}}
-    return schema
 
 
 def _coerce(value: str, schema: Schema) -> Any:

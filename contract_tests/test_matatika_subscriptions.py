@@ -1,0 +1,16 @@
+"""Matatika subscriptions (document 001) (tag matatika-subscriptions): every operation, all checks, phases examples, coverage and fuzzing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_tests._support import schema_for, session_headers, unit_settings
+
+schema = schema_for("matatika", tag="matatika-subscriptions")
+
+
+@schema.parametrize()
+@unit_settings()
+def test_matatika_subscriptions(case: Any) -> None:
+    # Each case in a fresh mock session: an example that deletes a fixture cannot starve the next.
+    case.call_and_validate(headers=session_headers())

@@ -1,0 +1,16 @@
+"""Tableau Server data-driven alerts (document 003), XML and JSON (tag tableau-data-alerts): every operation, all checks, phases examples, coverage and fuzzing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_tests._support import schema_for, session_headers, unit_settings
+
+schema = schema_for("tableau", tag="tableau-data-alerts")
+
+
+@schema.parametrize()
+@unit_settings()
+def test_tableau_data_alerts(case: Any) -> None:
+    # Each case in a fresh mock session: an example that deletes a fixture cannot starve the next.
+    case.call_and_validate(headers=session_headers())

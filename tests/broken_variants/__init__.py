@@ -1,0 +1,243 @@
+"""Deliberately broken variants of the mock, to prove that the conformance suite has teeth.
+
+Each variant wraps the faithful app in an ASGI middleware that breaks ONE operation in ONE way
+(the way a real deployment drifts from its contract), leaving every other request untouched. The
+variants work on the wire, not on handler internals, so they stay valid whatever the handlers do.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SCALINGO_AUTH = "Basic " + base64.b64encode(b":tk-us-demo-token").decode()
+
+# Three Scalingo alert operations: plain JSON, documented links from create to get/delete.
+ALERT = r"^/v1/apps/[^/]+/alerts/[^/]+$"
+ALERTS = r"^/v1/apps/[^/]+/alerts$"
+
+
+@dataclass
+class Rewritten:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+Rewrite = Callable[[Rewritten], Rewritten]
+
+
+class BreakResponse:
+    """Pass the request through, then rewrite the response of one operation."""
+
+    def __init__(self, app: ASGIApp, method: str, path: str, rewrite: Rewrite) -> None:
+        self.app, self.method, self.path, self.rewrite = app, method, re.compile(path), rewrite
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != self.method or not self.path.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        out = self.rewrite(Rewritten(start["status"], list(start.get("headers", [])), b"".join(chunks)))
+        headers = [(k, v) for k, v in out.headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(out.body)).encode()))
+        await send({"type": "http.response.start", "status": out.status, "headers": headers})
+        await send({"type": "http.response.body", "body": out.body})
+
+
+class BreakRequest:
+    """Answer (or alter) one operation's requests before the faithful app sees them."""
+
+    def __init__(self, app: ASGIApp, method: str, path: str, handle: Callable[[Scope, bytes], Any]) -> None:
+        self.app, self.method, self.path, self.handle = app, method, re.compile(path), handle
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != self.method or not self.path.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        answer = self.handle(scope, body)
+        if isinstance(answer, Rewritten):
+            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(answer, replay, send)
+
+
+def _json(transform: Callable[[Any], Any]) -> Rewrite:
+    def rewrite(response: Rewritten) -> Rewritten:
+        if response.status >= 300 or not response.body:
+            return response
+        response.body = json.dumps(transform(json.loads(response.body))).encode()
+        return response
+
+    return rewrite
+
+
+def _without_id(data: Any) -> Any:
+    data["alert"].pop("id", None)
+    return data
+
+
+def _limit_as_text(data: Any) -> Any:
+    data["alert"]["limit"] = str(data["alert"]["limit"])
+    return data
+
+
+def _status(new: int) -> Rewrite:
+    def rewrite(response: Rewritten) -> Rewritten:
+        if response.status == 201:
+            response.status = new
+        return response
+
+    return rewrite
+
+
+def _content_type(response: Rewritten) -> Rewritten:
+    if response.status < 300:
+        response.headers = [(k, v) for k, v in response.headers if k.lower() != b"content-type"]
+        response.headers.append((b"content-type", b"text/html; charset=utf-8"))
+    return response
+
+
+def _auth_ignored(scope: Scope, body: bytes) -> Scope:
+    # Anyone gets in: a request without credentials is served as the demo user.
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
+    headers.append((b"authorization", SCALINGO_AUTH.encode()))
+    return {**scope, "headers": headers}
+
+
+def _delete_keeps(scope: Scope, body: bytes) -> Scope | Rewritten:
+    # Says "deleted" and keeps the alert (authentication still enforced: one breakage at a time).
+    if not any(k.lower() == b"authorization" for k, _ in scope["headers"]):
+        return scope
+    return Rewritten(204, [], b"")
+
+
+def _crash_on_large_limit(scope: Scope, body: bytes) -> Scope | Rewritten:
+    try:
+        limit = json.loads(body).get("alert", {}).get("limit")
+    except (ValueError, AttributeError):
+        return scope
+    if isinstance(limit, (int, float)) and limit > 1000:
+        return Rewritten(500, [(b"content-type", b"application/json")], b'{"error": "internal error"}')
+    return scope
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One breakage: which operation it touches, how, and the check that must report it."""
+
+    name: str
+    operations: tuple[str, ...]  # Schemathesis' "METHOD /path" names: the broken one (and its partners)
+    expected_check: str
+    phases: tuple[str, ...]
+    wrap: Callable[[ASGIApp], ASGIApp]
+    api: str = "scalingo"
+
+
+def _xml_without_id(response: Rewritten) -> Rewritten:
+    # <dataAlert id="..." ...>: the id attribute, required by the schema, goes missing.
+    if response.status == 200:
+        response.body = re.sub(rb'(<dataAlert\b[^>]*?) id="[^"]*"', rb"\1", response.body, count=1)
+    return response
+
+
+TABLEAU_DATA_ALERT = r"^/api/[^/]+/sites/[^/]+/dataAlerts/[^/]+$"
+GET_DATA_ALERT = "GET /api/{api-version}/sites/{site-id}/dataAlerts/{data-alert-id}"
+GET_ALERT = "GET /v1/apps/{app}/alerts/{alert_id}"
+CREATE_ALERT = "POST /v1/apps/{app}/alerts"
+DELETE_ALERT = "DELETE /v1/apps/{app}/alerts/{alert_id}"
+
+VARIANTS = [
+    Variant(
+        "wrong status code",
+        (CREATE_ALERT,),
+        "status_code_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "POST", ALERTS, _status(202)),
+    ),
+    Variant(
+        "missing required field",
+        (GET_ALERT,),
+        "response_schema_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", ALERT, _json(_without_id)),
+    ),
+    Variant(
+        "wrong type",
+        (GET_ALERT,),
+        "response_schema_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", ALERT, _json(_limit_as_text)),
+    ),
+    Variant(
+        "wrong content type",
+        (GET_ALERT,),
+        "content_type_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", ALERT, _content_type),
+    ),
+    Variant(
+        "ignored auth header",
+        (GET_ALERT,),
+        "ignored_auth",
+        ("examples",),
+        lambda app: BreakRequest(app, "GET", ALERT, _auth_ignored),
+    ),
+    Variant(
+        "DELETE that does not delete",
+        (CREATE_ALERT, GET_ALERT, DELETE_ALERT),
+        "use_after_free",
+        ("stateful",),
+        lambda app: BreakRequest(app, "DELETE", ALERT, _delete_keeps),
+    ),
+    Variant(
+        "500 on some input",
+        (CREATE_ALERT,),
+        "not_a_server_error",
+        ("coverage", "fuzzing"),
+        lambda app: BreakRequest(app, "POST", ALERTS, _crash_on_large_limit),
+    ),
+    Variant(
+        "missing required attribute in an XML answer",
+        (GET_DATA_ALERT,),
+        "response_schema_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", TABLEAU_DATA_ALERT, _xml_without_id),
+        api="tableau",
+    ),
+]

@@ -53,6 +53,7 @@ class Operation:
 @dataclass(frozen=True)
 class Vendor:
     name: str
+    tags: frozenset[str]
     pattern: re.Pattern[str]
     error_renderer: str
 
@@ -66,7 +67,8 @@ class Contract:
         self.resolved: dict[str, Any] = resolve_document(self.path)
         extension = self.resolved.get("x-alertmock", {})
         self.vendors = [
-            Vendor(v["name"], re.compile(v["path-pattern"]), v["error-renderer"]) for v in extension.get("vendors", [])
+            Vendor(v["name"], frozenset(v.get("tags", ())), re.compile(v["path-pattern"]), v["error-renderer"])
+            for v in extension.get("vendors", [])
         ]
         self.operations: dict[str, Operation] = {}
         self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
@@ -100,7 +102,14 @@ class Contract:
         self.operations.update(other.operations)
         self._path_methods.extend(other._path_methods)
 
-    def vendor_for(self, path: str) -> Vendor | None:
+    def vendor_for(self, path: str, operation_id: str | None = None) -> Vendor | None:
+        """The vendor of the matched operation, else the first whose path-pattern matches."""
+        operation = self.operations.get(operation_id) if operation_id else None
+        if operation is not None:
+            tags = set(operation.tags)
+            for vendor in self.vendors:
+                if vendor.tags & tags:
+                    return vendor
         return next((v for v in self.vendors if v.pattern.search(path)), None)
 
     def allowed_methods(self, path: str) -> tuple[str, ...]:

@@ -58,7 +58,8 @@ def to_api_error(exc: Exception, request: Request, runtime: Runtime) -> ApiError
 
 
 def render(request: Request, error: ApiError, runtime: Runtime) -> Response:
-    vendor = runtime.contract.vendor_for(request.url.path)
+    matched = request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+    vendor = runtime.contract.vendor_for(request.url.path, matched)
     response = vendor.renderer()(request, error) if vendor is not None else _plain(error)
     for name, value in error.headers.items():
         response.headers[name] = value

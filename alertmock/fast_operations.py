@@ -8,7 +8,7 @@ handler and rebuilds the URI parser), inspects each security info function's sig
 Together that was ~30% of a GET's time in the engine.
 
 These subclasses keep Connexion as the router, validator and argument mapper (its own
-`prep_kwargs` still builds the handler's arguments) and only move the invariant work to the
+`get_arguments` still builds the handler's arguments) and only move the invariant work to the
 first request of each operation:
 
 - `PlannedAsyncApp`: an `AsyncApp` whose operations are `PlannedOperation`s, with the cached
@@ -17,6 +17,9 @@ first request of each operation:
 - `PlannedParameterDecorator`: the handler's argument names inspected once; the body read only
   when the request has one and the handler takes it (JSON with orjson); no form parsing unless
   the request is a form.
+- `PlannedRequestValidationMiddleware`: the parameter validator and URI parser of an operation
+  built once, and per request media type its body schema, validator class and flags looked up
+  once (Connexion rebuilds them, through `fnmatch`-based media type lookups, on every request).
 - `PrefixedSwaggerUIMiddleware`: requests that cannot be for the Swagger UI or the served
   document skip its router (a dozen route matches per request) on a prefix test.
 """
@@ -27,14 +30,20 @@ import functools
 import typing as t
 
 import orjson
-from connexion import AsyncApp
+from connexion import AsyncApp, utils
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import operation, receive, scope
+from connexion.context import _context, _operation, _receive, _scope
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator, prep_kwargs, unwrap_decorators
+from connexion.decorators.parameter import CONTEXT_NAME, AsyncParameterDecorator, get_arguments, unwrap_decorators
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.request_validation import logger as validation_logger
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
     ApiKeySecurityHandler,
@@ -53,6 +62,7 @@ __all__ = [
     "PlannedAsyncApp",
     "PlannedOperation",
     "PlannedParameterDecorator",
+    "PlannedRequestValidationMiddleware",
     "PrefixedSwaggerUIMiddleware",
 ]
 
@@ -64,18 +74,32 @@ class PlannedParameterDecorator(AsyncParameterDecorator):
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> t.Any:
+            # The concrete operation and context, read once (Connexion goes through werkzeug
+            # LocalProxy objects a dozen times per request).
+            operation = _operation.get()
             body = None
             if _has_body(request) and (has_kwargs or sanitize(operation.body_name(request.content_type)) in arguments):
                 body = await _read_body(request)
             files = await request.files() if request.mimetype in FORM_CONTENT_TYPES else {}
-            kwargs = prep_kwargs(
-                request,
-                request_body=body,
+            # connexion.decorators.parameter.prep_kwargs, with the operation passed in.
+            kwargs = get_arguments(
+                operation,
+                path_params=request.path_params,
+                query_params=request.query_params,
+                body=body,
                 files=files,
                 arguments=arguments,
                 has_kwargs=has_kwargs,
                 sanitize=sanitize,
+                content_type=request.mimetype,
             )
+            kwargs = {sanitize(k): v for k, v in kwargs.items()}
+            context = _context.get()
+            for key, value in context.items():
+                if has_kwargs or key in arguments:
+                    kwargs[key] = value
+            if CONTEXT_NAME in arguments:
+                kwargs[CONTEXT_NAME] = context
             return await function(**kwargs)
 
         return wrapper
@@ -119,7 +143,7 @@ class PlannedDecorator(StarletteDecorator):
             if uri_parser is None:
                 # Needs the operation, known from the first request's context on.
                 uri_parser = self.uri_parser
-            request = self.framework.get_request(uri_parser=uri_parser, scope=scope, receive=receive)
+            request = self.framework.get_request(uri_parser=uri_parser, scope=_scope.get(), receive=_receive.get())
             return await decorated(request)
 
         return wrapper
@@ -173,6 +197,99 @@ SECURITY_MAP = {
 }
 
 
+# Per-operation caches keyed by what clients send (media types) stay small: past this many
+# distinct keys, further ones are computed per request rather than remembered.
+_CACHE_LIMIT = 32
+
+
+class PlannedRequestValidationOperation(RequestValidationOperation):
+    """Connexion's `RequestValidationOperation.__call__`, with its per-operation lookups cached."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parameter_validator: t.Any = None
+        self._body_uri_parser: t.Any = None
+        self._accepted: dict[str, bool] = {}
+        self._bodies: dict[str, tuple[t.Any, t.Any, bool, bool]] = {}
+
+    def _plan_parameters(self) -> t.Any:
+        operation = self._operation
+        uri_parser = operation._uri_parser_class(operation.parameters, operation.body_definition())
+        self._body_uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        self._parameter_validator = self._validator_map["parameter"](
+            operation.parameters,
+            uri_parser=uri_parser,
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+        return self._parameter_validator
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        accepted = self._accepted.get(mime_type)
+        if accepted is None:
+            try:
+                super().validate_mime_type(mime_type)
+                accepted = True
+            except Exception:
+                accepted = False
+            if len(self._accepted) < _CACHE_LIMIT:
+                self._accepted[mime_type] = accepted
+        if not accepted:
+            super().validate_mime_type(mime_type)  # raises Connexion's own 415 problem
+
+    def _body_plan(self, mime_type: str) -> tuple[t.Any, t.Any, bool, bool]:
+        plan = self._bodies.get(mime_type)
+        if plan is None:
+            operation = self._operation
+            schema = operation.body_schema(mime_type)
+            validator_cls = None
+            if schema:
+                try:
+                    validator_cls = self._validator_map["body"][mime_type]
+                except KeyError:
+                    validator_cls = None
+            required = operation.request_body.get("required", False)
+            nullable = utils.is_nullable(operation.body_definition(mime_type)) if schema else False
+            plan = (schema, validator_cls, required, nullable)
+            if len(self._bodies) < _CACHE_LIMIT:
+                self._bodies[mime_type] = plan
+        return plan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        (self._parameter_validator or self._plan_parameters()).validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        schema, validator_cls, required, nullable = self._body_plan(mime_type)
+        if schema:
+            if validator_cls is None:
+                validation_logger.info(f"Skipping validation. No validator registered for content type: {mime_type}.")
+            else:
+                validator = validator_cls(
+                    schema=schema,
+                    required=required,
+                    nullable=nullable,
+                    encoding=encoding,
+                    strict_validation=self.strict_validation,
+                    uri_parser=self._body_uri_parser,
+                )
+                receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class PlannedRequestValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: t.Any) -> RequestValidationOperation:
+        return PlannedRequestValidationOperation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class PlannedRequestValidationMiddleware(RequestValidationMiddleware):
+    api_cls = PlannedRequestValidationAPI
+
+
 class PrefixedSwaggerUIMiddleware(SwaggerUIMiddleware):
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)
@@ -196,9 +313,11 @@ class PrefixedSwaggerUIMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-MIDDLEWARES = [
-    PrefixedSwaggerUIMiddleware if m is SwaggerUIMiddleware else m for m in ConnexionMiddleware.default_middlewares
-]
+_REPLACED_MIDDLEWARES = {
+    SwaggerUIMiddleware: PrefixedSwaggerUIMiddleware,
+    RequestValidationMiddleware: PlannedRequestValidationMiddleware,
+}
+MIDDLEWARES = [_REPLACED_MIDDLEWARES.get(m, m) for m in ConnexionMiddleware.default_middlewares]
 
 
 class PlannedAsyncApp(AsyncApp):

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
 
-from alertmock.xml import _effective, _text
+from alertmock.schemas import effective as _effective
+from alertmock.xml import _text
 
 __all__ = ["dumps"]
 

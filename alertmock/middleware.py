@@ -39,6 +39,15 @@ class EngineMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Connexion records the matched operation in scope["extensions"], on whatever copy of the
+        # scope it holds; created here, the dict is shared by every copy, so the error boundary
+        # sees it and renders the matched operation's vendor (uvicorn sends no "extensions").
+        scope.setdefault("extensions", {})
+        if "\n" in scope["path"]:
+            # Starlette mounts the API with a `.*` pattern, which stops at a newline: a path
+            # parameter holding one would miss its operation and get a bare 404. Percent-encoded,
+            # it reaches the operation, whose own 404 (no stored id contains "%0A") answers.
+            scope = {**scope, "path": scope["path"].replace("\n", "%0A")}
         headers = Headers(scope=scope)
         session = headers.get(SESSION_HEADER) or _cookie(headers.get("cookie"), SESSION_COOKIE) or DEFAULT_SESSION
         bind(self.runtime, scope, session)

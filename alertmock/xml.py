@@ -95,10 +95,13 @@ def _local(tag: str) -> str:
 def _read(element: ET.Element, schema: Schema) -> Any:
     schema = effective(schema)
     children = list(element)
-    if schema.get("type") not in (None, "object") or (
-        not children and not element.attrib and "properties" not in schema
-    ):
-        return _coerce((element.text or "").strip(), schema)
+    text = (element.text or "").strip()
+    # An element with text only is a scalar, whatever the schema expects: `<site>null</site>`
+    # where an object belongs reads as "null", for the validator to refuse.
+    if schema.get("type") not in (None, "object") or (not children and not element.attrib and (
+        text or "properties" not in schema
+    )):
+        return _coerce(text, schema)
     properties = schema.get("properties", {})
     by_xml_name = {p.get("xml", {}).get("name", key): (key, effective(p)) for key, p in properties.items()}
     data: dict[str, Any] = {}
@@ -106,6 +109,7 @@ def _read(element: ET.Element, schema: Schema) -> Any:
         key, prop = by_xml_name.get(_local(name), (_local(name), {}))
         data[key] = _coerce(value, prop)
     arrays = _array_items(properties)
+    repeated: set[str] = set()
     for child in children:
         name = _local(child.tag)
         if name in arrays:
@@ -117,9 +121,13 @@ def _read(element: ET.Element, schema: Schema) -> Any:
             continue
         key, prop = by_xml_name.get(name, (name, {}))
         value = _read(child, prop)
-        if key in data and not prop:  # repeated unknown element: keep them all
-            existing = data[key]
-            data[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        if key in repeated:
+            data[key].append(value)
+        elif key in data:
+            # A repeated element where the schema expects one: keep them all, so it fails validation
+            # as a list instead of the last one silently winning.
+            data[key] = [data[key], value]
+            repeated.add(key)
         else:
             data[key] = value
     return data

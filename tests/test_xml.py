@@ -90,3 +90,12 @@ def test_bombs_external_entities_and_garbage_are_refused(hostile: bytes) -> None
 def test_characters_xml_cannot_carry_are_replaced_not_written_raw() -> None:
     raw = xml.dumps({"summary": "nul\x00 and \x1b escape"}, SCHEMA)
     assert xml.loads(raw, SCHEMA) == {"summary": "nul\ufffd and \ufffd escape"}
+
+
+def test_a_repeated_single_element_reads_as_a_list_for_the_validator_to_refuse() -> None:
+    raw = b"<tsResponse><summary>a</summary><summary>b</summary><summary>c</summary></tsResponse>"
+    assert xml.loads(raw, SCHEMA) == {"summary": ["a", "b", "c"]}
+
+
+def test_text_where_an_object_belongs_reads_as_text() -> None:
+    assert xml.loads(b"<tsResponse><pagination>null</pagination></tsResponse>", SCHEMA) == {"pagination": "null"}

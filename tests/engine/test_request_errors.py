@@ -118,3 +118,25 @@ def test_json_that_python_would_accept_but_is_not_json_is_400(widgets) -> None:
     for body in (b'{"item": {"name": NaN}}', b'{"item": {"name": "\\ud800"}}', b'{"item": {"size": 1e999}}'):
         response = widgets.post("/w/items", content=body, headers={**KEY, "Content-Type": "application/json"})
         assert response.status_code == 400, body
+
+
+def test_the_vendor_is_found_through_the_matched_operation_without_test_client_extensions() -> None:
+    # /legacy/ is outside the vendor's path-pattern: only the matched operation's tag names it. And
+    # uvicorn's and httpx's scopes carry no "extensions", where Connexion records that operation.
+    import asyncio
+
+    import httpx
+
+    from alertmock import Config, create_app
+
+    from .conftest import APP_DIR
+
+    app = create_app(Config(spec=APP_DIR / "openapi.yaml", fixtures=APP_DIR / "fixtures"))
+
+    async def call() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            return await client.get("/legacy/items/w1?verbose=x", headers=KEY)
+
+    response = asyncio.run(call())
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"verbose": ["'x' is not of type 'integer'"]}

@@ -33,6 +33,10 @@ async def get_item(item_id: str, verbose: int = 0) -> Response:
     return respond(item)
 
 
+async def get_legacy_item(item_id: str, verbose: int = 0) -> Response:
+    return await get_item(item_id, verbose)
+
+
 async def delete_item(item_id: str) -> Response:
     if current_state().delete(KIND, item_id) is None:
         raise NotFoundError(f"no item {item_id}", extra={"resource": "item"})

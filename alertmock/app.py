@@ -24,6 +24,7 @@ from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.middleware import SESSION_HEADER, EngineMiddleware
+from alertmock.planned_app import PlannedAsyncApp
 from alertmock.resolver import HandlerResolver
 from alertmock.store import Sessions
 from alertmock.validation import validator_map
@@ -67,7 +68,8 @@ def create_app(config: Config | None = None) -> AsyncApp:
     config = config or Config()
     runtime = create_runtime(config)
     resolver = HandlerResolver()
-    app = AsyncApp(__name__)
+    # Connexion with its per-request invariants planned once (alertmock/planned_app.py).
+    app = PlannedAsyncApp(__name__)
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.
         runtime.contract.resolved,

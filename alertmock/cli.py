@@ -103,9 +103,12 @@ def serve(args: argparse.Namespace) -> int:
         )
         return 0
     from alertmock.app import create_app
+    from alertmock.gc_tuning import tune_for_serving
 
+    app = create_app(config)
+    tune_for_serving()
     uvicorn.run(
-        create_app(config), host=config.host, port=config.port, log_level="warning", access_log=config.access_log
+        app, host=config.host, port=config.port, log_level="warning", access_log=config.access_log
     )
     return 0
 

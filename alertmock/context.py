@@ -92,20 +92,44 @@ def new_uuid() -> str:
     return _runtime.get().ids.uuid4()
 
 
+_KEY = "alertmock.base_url"
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
+
 def base_url(request: Request | None = None) -> str:
     """The URL a client used to reach the mock, honouring ``X-Forwarded-Proto/Host/Port``.
 
-    Links built from it keep a client that follows them on the mock.
+    Links built from it keep a client that follows them on the mock. Computed once per request
+    and kept in the ASGI scope: a 20-item HAL list asks for it dozens of times.
     """
-    request = request or current_request()
-    headers = request.headers
-    scheme = headers.get("x-forwarded-proto", request.url.scheme).split(",")[0].strip()
-    host = headers.get("x-forwarded-host", "").split(",")[0].strip() or headers.get("host", "")
-    port = headers.get("x-forwarded-port", "").split(",")[0].strip()
+    scope = request.scope if request is not None else _scope.get()
+    cached = scope.get(_KEY)
+    if cached is None:
+        cached = scope[_KEY] = _compute(scope)
+    return cached  # type: ignore[no-any-return]
+
+
+def _first(value: bytes) -> str:
+    return value.decode("latin-1").split(",")[0].strip()
+
+
+def _compute(scope: Scope) -> str:
+    wanted = {b"x-forwarded-proto": "", b"x-forwarded-host": "", b"x-forwarded-port": "", b"host": ""}
+    for name, value in scope.get("headers", ()):
+        name = name.lower()
+        if name in wanted and not wanted[name]:
+            wanted[name] = _first(value) if name != b"host" else value.decode("latin-1").strip()
+    scheme = wanted[b"x-forwarded-proto"] or scope.get("scheme", "http")
+    host = wanted[b"x-forwarded-host"] or wanted[b"host"]
+    port = wanted[b"x-forwarded-port"]
     if not host:
-        host = f"{request.url.hostname}:{request.url.port}" if request.url.port else str(request.url.hostname)
-    if port and ":" not in host.rsplit("]", 1)[-1]:
-        default = {"http": "80", "https": "443"}.get(scheme)
-        if port != default:
-            host = f"{host}:{port}"
+        server = scope.get("server")
+        if server:
+            server_host, server_port = server[0], server[1]
+            default = _DEFAULT_PORTS.get(scope.get("scheme", "http"))
+            host = server_host if server_port is None or str(server_port) == default else f"{server_host}:{server_port}"
+        else:
+            host = "localhost"
+    if port and ":" not in host.rsplit("]", 1)[-1] and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
     return f"{scheme}://{host}"

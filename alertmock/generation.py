@@ -13,11 +13,12 @@ import re._parser as sre  # the stdlib's own regex parser (sre_parse before 3.11
 import string
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from alertmock.schemas import effective
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 Schema = Mapping[str, Any]
 
@@ -46,9 +47,19 @@ _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
 
 class Generator:
     def __init__(self, seed: int | None = None) -> None:
-        self.faker = Faker()
-        self.faker.seed_instance(seed)
+        self.seed = seed
         self.random = random.Random(seed)
+        self._faker: Faker | None = None
+
+    @property
+    def faker(self) -> Faker:
+        # Imported on first use: Faker's providers cost a tenth of a second at start-up.
+        if self._faker is None:
+            from faker import Faker
+
+            self._faker = Faker()
+            self._faker.seed_instance(self.seed)
+        return self._faker
 
     def value(self, schema: Schema, name: str = "") -> Any:
         schema = effective(schema)

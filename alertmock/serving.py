@@ -6,7 +6,10 @@ from connexion import AsyncApp
 
 from alertmock.app import create_app
 from alertmock.config import Config
+from alertmock.gc_tuning import tune_for_serving
 
 
 def app_from_env() -> AsyncApp:
-    return create_app(Config.from_env())
+    app = create_app(Config.from_env())
+    tune_for_serving()
+    return app

@@ -24,6 +24,8 @@ from connexion.validators import (
     AbstractRequestBodyValidator,
     AbstractResponseBodyValidator,
     JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    TextResponseBodyValidator,
 )
 from connexion.validators.parameter import ParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
@@ -43,6 +45,23 @@ FORMAT_CHECKER.checks("int32")(lambda value: not isinstance(value, int) or -(2**
 FORMAT_CHECKER.checks("int64")(lambda value: not isinstance(value, int) or -(2**63) <= value < 2**63)
 
 
+# Connexion builds a new validator (after a deepcopy of the schema) for every parameter and body
+# of every request; building one costs more than validating a small value with it. Keyed by the
+# contract's own schema dicts, which live as long as the app; each entry keeps its schema alive
+# so that an id is never reused for another one.
+_compiled: dict[tuple[int, type, int], tuple[t.Any, t.Any]] = {}
+
+
+def compiled(schema: t.Mapping[str, t.Any], cls: type = Draft4Validator, formats: FormatChecker | None = None) -> t.Any:
+    """The validator of class `cls` for `schema`, built on first use."""
+    checker = formats or Draft4Validator.FORMAT_CHECKER
+    key = (id(schema), cls, id(checker))
+    entry = _compiled.get(key)
+    if entry is None or entry[0] is not schema:
+        entry = _compiled[key] = (schema, cls(schema, format_checker=checker))
+    return entry[1]
+
+
 def _is_uuid(value: str) -> bool:
     try:
         return str(uuid.UUID(value)) == value.lower()
@@ -55,12 +74,13 @@ class StructuredParameterValidator(ParameterValidator):
     def validate_parameter(
         parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
     ) -> str | None:
-        # Connexion's own logic, with the OpenAPI formats checked.
+        # Connexion's own logic and messages, with the OpenAPI formats checked, without its
+        # per-call deepcopy and validator build.
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
             try:
-                Draft4Validator(param.get("schema", param), format_checker=FORMAT_CHECKER).validate(value)
+                compiled(param.get("schema", param), formats=FORMAT_CHECKER).validate(value)
             except ValidationError as exception:
                 return str(exception)
             return None
@@ -104,6 +124,10 @@ def _body_error(exception: ValidationError) -> RequestValidationError:
 
 
 class StructuredJSONBodyValidator(JSONRequestBodyValidator):
+    @property
+    def _validator(self) -> t.Any:
+        return compiled(self._schema, Draft4RequestValidator)
+
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
@@ -149,7 +173,7 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
                 )
             return None
         try:
-            Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(body)
+            compiled(self._schema, Draft4RequestValidator).validate(body)
         except ValidationError as exception:
             raise _body_error(exception) from exception
         return None
@@ -177,7 +201,7 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
 
     def _validate(self, body: t.Any) -> dict | None:
         try:
-            Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(body)
+            compiled(self._schema, Draft4ResponseValidator).validate(body)
         except ValidationError as exception:
             raise NonConformingResponseBody(
                 detail=f"Response body does not conform to specification. {exception.message}"
@@ -197,7 +221,7 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
             raise NonConformingResponseBody(f"Response line is not JSON: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:
-        validator = Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        validator = compiled(self._schema, Draft4ResponseValidator)
         for number, line in enumerate(body or []):
             try:
                 validator.validate(line)
@@ -208,12 +232,26 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
         return None
 
 
+class CompiledJSONResponseBodyValidator(JSONResponseBodyValidator):
+    @property
+    def validator(self) -> t.Any:
+        return compiled(self._schema, Draft4ResponseValidator)
+
+
+class CompiledTextResponseBodyValidator(TextResponseBodyValidator):
+    @property
+    def validator(self) -> t.Any:
+        return compiled(self._schema, Draft4ResponseValidator)
+
+
 def validator_map() -> dict[str, t.Any]:
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = StructuredJSONBodyValidator
     body["application/xml"] = XMLRequestBodyValidator
     body["text/xml"] = XMLRequestBodyValidator
     response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
+    response["*/*json"] = CompiledJSONResponseBodyValidator
+    response["text/plain"] = CompiledTextResponseBodyValidator
     response["application/xml"] = XMLResponseBodyValidator
     response["text/xml"] = XMLResponseBodyValidator
     response["application/x-ndjson"] = NDJSONResponseBodyValidator

@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
+from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -24,57 +25,14 @@ from defusedxml import DefusedXmlException
 from alertmock.schemas import effective
 
 Schema = Mapping[str, Any]
+# Per property: (is_attribute, xml name, resolved schema, resolved items schema, items' element name, wrapped)
+Entry = tuple[bool, str, Schema, Schema, str, bool]
 
 __all__ = ["XMLError", "dumps", "loads"]
 
 
 class XMLError(ValueError):
     """The body is not well-formed XML, or uses DTDs or entities (refused)."""
-
-
-def dumps(data: Any, schema: Schema, root: str | None = None) -> bytes:
-    info = schema.get("xml", {})
-    name = root or info.get("name", "root")
-    namespace = info.get("namespace")
-    element = ET.Element(name)
-    if namespace:
-        element.set("xmlns", namespace)
-    _fill(element, data, schema)
-    return b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(element, encoding="utf-8", xml_declaration=False)
-
-
-def _fill(element: ET.Element, data: Any, schema: Schema) -> None:
-    if isinstance(data, Mapping):
-        properties = schema.get("properties", {})
-        for key, value in data.items():
-            if value is None:
-                continue
-            prop = effective(properties.get(key, {}))
-            info = prop.get("xml", {})
-            name = info.get("name", key)
-            if info.get("attribute"):
-                element.set(name, _text(value))
-            elif isinstance(value, list):
-                items = effective(prop.get("items", {}))
-                item_name = items.get("xml", {}).get("name", name)
-                parent = ET.SubElement(element, name) if info.get("wrapped") else element
-                for item in value:
-                    _fill(ET.SubElement(parent, item_name), item, items)
-            else:
-                _fill(ET.SubElement(element, name), value, prop)
-    elif data is not None:
-        element.text = _text(data)
-
-
-# Characters XML 1.0 cannot carry, even escaped: control characters and lone surrogates. A
-# client's NUL echoed in an error detail must not make the whole answer malformed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def loads(raw: bytes | str, schema: Schema | None = None) -> Any:
@@ -162,3 +120,133 @@ def _coerce(value: str, schema: Schema) -> Any:
     except ValueError:
         pass
     return value
+
+
+# --- writing ----------------------------------------------------------------------------------
+# One plan per schema (per property: attribute or element, XML name, resolved schema, items' element
+# name), then the answer is written straight into a list of strings with ElementTree's own escaping:
+# the same bytes as building an ElementTree, at a fraction of the cost (a 20-alert Tableau list).
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What makes a value need work: markup, characters ElementTree writes as references, or _NOT_XML.
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+_CDATA_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+_EMPTY: Schema = {}
+_plans: dict[int, tuple[Schema, dict[str, Entry]]] = {}
+
+
+def dumps(data: Any, schema: Schema, root: str | None = None) -> bytes:
+    info = schema.get("xml", {})
+    name = root or info.get("name", "root")
+    namespace = info.get("namespace")
+    out: list[str] = [_DECLARATION]
+    _element(out, name, data, schema, {"xmlns": _attribute_text(namespace)} if namespace else None)
+    return "".join(out).encode("utf-8")
+
+
+def _plan(schema: Schema) -> dict[str, Entry]:
+    entry = _plans.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    plan = {key: _entry(key, prop) for key, prop in schema.get("properties", {}).items()}
+    # The schema is kept with its plan so that its id is never reused while the plan is cached.
+    _plans[id(schema)] = (schema, plan)
+    return plan
+
+
+def _entry(key: str, raw: Schema) -> Entry:
+    prop = effective(raw)
+    info = prop.get("xml", {})
+    name = info.get("name", key)
+    items = effective(prop.get("items", {}))
+    item_name = items.get("xml", {}).get("name", name)
+    return bool(info.get("attribute")), name, prop, items, item_name, bool(info.get("wrapped"))
+
+
+def _element(out: list[str], name: str, data: Any, schema: Schema, attributes: dict[str, str] | None = None) -> None:
+    # The hot loop of every XML answer. Two passes over an object: its attributes first (they go
+    # in the start tag), then its children written straight into `out`, in the data's order.
+    if not isinstance(data, Mapping):
+        text = "" if data is None else _cdata_text(data)
+        start = _start_tag(name, attributes)
+        out.append(f"{start}>{text}</{name}>" if text else start + " />")
+        return
+    plan = _plan(schema)
+    attributes = dict(attributes) if attributes else None
+    has_children = False
+    for key, value in data.items():
+        if value is None:
+            continue
+        entry = plan.get(key)
+        if entry is None:
+            entry = _entry(key, _EMPTY)
+        if entry[0]:
+            value = value if type(value) is str else _plain(value)
+            if _ATTRIBUTE_SPECIAL.search(value) is not None:
+                value = _escape_attrib(_NOT_XML.sub("\ufffd", value))
+            if attributes is None:
+                attributes = {}
+            # Setting an attribute twice keeps its first place and its last value, as in ElementTree.
+            attributes[entry[1]] = value
+        elif not has_children and (value or entry[5] or not isinstance(value, list)):
+            has_children = True
+    start = _start_tag(name, attributes)
+    if not has_children:
+        out.append(start + " />")
+        return
+    out.append(start + ">")
+    for key, value in data.items():
+        if value is None:
+            continue
+        entry = plan.get(key)
+        if entry is None:
+            entry = _entry(key, _EMPTY)
+        if entry[0]:
+            continue
+        if isinstance(value, list):
+            _, child_name, _, items, item_name, wrapped = entry
+            if wrapped:
+                if value:
+                    out.append(f"<{child_name}>")
+                    for item in value:
+                        _element(out, item_name, item, items)
+                    out.append(f"</{child_name}>")
+                else:
+                    out.append(f"<{child_name} />")
+            else:
+                for item in value:
+                    _element(out, item_name, item, items)
+        else:
+            _element(out, entry[1], value, entry[2])
+    out.append(f"</{name}>")
+
+
+def _start_tag(name: str, attributes: dict[str, str] | None) -> str:
+    # Values in `attributes` are already escaped.
+    if not attributes:
+        return "<" + name
+    return "<" + name + "".join([f' {key}="{value}"' for key, value in attributes.items()])
+
+
+def _plain(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value if type(value) is str else str(value)
+
+
+def _attribute_text(value: Any) -> str:
+    text = _plain(value)
+    # Most values need no escaping at all: one regex scan decides.
+    if _ATTRIBUTE_SPECIAL.search(text) is None:
+        return text
+    return _escape_attrib(_NOT_XML.sub("\ufffd", text))
+
+
+def _cdata_text(value: Any) -> str:
+    text = _plain(value)
+    if _CDATA_SPECIAL.search(text) is None:
+        return text
+    return _escape_cdata(_NOT_XML.sub("\ufffd", text))

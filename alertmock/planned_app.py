@@ -12,7 +12,7 @@ These subclasses keep Connexion as the router, validator and argument mapper (it
 first request of each operation:
 
 - `PlannedAsyncApp`: an `AsyncApp` whose operations are `PlannedOperation`s, with the cached
-  security handlers and compiled validators (`alertmock.fast_validation`) as defaults.
+  security handlers as defaults (validators are compiled once in `alertmock.validation`).
 - `PlannedOperation`: decorates its handler once.
 - `PlannedParameterDecorator`: the handler's argument names inspected once; the body read only
   when the request has one and the handler takes it (JSON with orjson); no form parsing unless
@@ -53,8 +53,6 @@ from connexion.security import (
 )
 from connexion.utils import inspect_function_arguments, is_json_mimetype
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from alertmock.fast_validation import compiled_validator_map
 
 __all__ = [
     "MIDDLEWARES",
@@ -324,8 +322,7 @@ class PlannedAsyncApp(AsyncApp):
     """`AsyncApp` with the per-request invariants computed once (see the module docstring).
 
     `security_map` defaults to the cached handlers and `middlewares` to Connexion's with the
-    prefixed Swagger UI middleware; every API's `validator_map` gets its known validators replaced
-    by their compiled-once subclasses.
+    prefixed Swagger UI middleware and the planned request validation.
     """
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
@@ -333,7 +330,3 @@ class PlannedAsyncApp(AsyncApp):
         kwargs.setdefault("middlewares", list(MIDDLEWARES))
         super().__init__(import_name, **kwargs)
         self._middleware_app.api_cls = PlannedAsyncApi
-
-    def add_api(self, specification: t.Any, **kwargs: t.Any) -> t.Any:
-        kwargs["validator_map"] = compiled_validator_map(kwargs.get("validator_map"))
-        return super().add_api(specification, **kwargs)

@@ -12,40 +12,20 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-import socket
-import threading
-import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-import uvicorn
-import yaml
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
+from alertmock.verify import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_APP = ROOT / "tests" / "engine" / "app"
 
-
-def _missing_contract_files() -> list[str]:
-    """Vendor files the root contract needs to load: path files, auth functions, error renderers."""
-    root = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    files = {item["$ref"].split("#")[0] for item in root.get("paths", {}).values() if "$ref" in item}
-    schemes = root.get("components", {}).get("securitySchemes", {}).values()
-    dotted = [v for s in schemes for k, v in s.items() if k.startswith("x-") and k.endswith("InfoFunc")]
-    dotted += [v["error-renderer"] for v in root.get("x-alertmock", {}).get("vendors", [])]
-    files |= {d.rpartition(".")[0].replace(".", "/") + ".py" for d in dotted}
-    return sorted(f for f in files if not (ROOT / f).exists())
-
-
-MISSING = _missing_contract_files()
-needs_contract = pytest.mark.skipif(bool(MISSING), reason=f"vendor contract files not landed yet: {MISSING}")
 
 SCALINGO_AUTH = ("", "tk-us-demo-token")
 SCALINGO_APP = "5ab1128fdccb8b0001111963"  # example-app, owned by the demo token's user
@@ -100,7 +80,6 @@ def test_widgets_create_loop_stays_at_the_cap_and_keeps_the_fixtures() -> None:
     assert growth < 64 * 1024, f"heap grew by {growth} bytes over {10 * CAP} creates past the cap"
 
 
-@needs_contract
 def test_scalingo_create_loop_stays_at_the_cap_and_keeps_the_fixtures() -> None:
     app = create_app(Config(collection_cap=CAP, journal_size=50, seed=5, clock="2026-06-10T07:08:13Z@x1"))
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -127,27 +106,9 @@ CONNECTIONS = 64
 ROUNDS = 4
 
 
-@contextmanager
-def live_server(config: Config) -> Iterator[str]:
-    """The app on uvicorn, on a free port of 127.0.0.1, in a background thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
+def live_server(config: Config) -> AbstractContextManager[str]:
+    """The app on uvicorn, on a free port of 127.0.0.1, in a background thread (verify's own)."""
+    return serve_in_thread(create_app(config))
 
 
 async def _worker(client: httpx.AsyncClient, worker: int, log: dict[str, Any]) -> None:
@@ -173,7 +134,6 @@ async def _worker(client: httpx.AsyncClient, worker: int, log: dict[str, Any]) -
             assert gone.status_code == 404, gone.text
 
 
-@needs_contract
 def test_64_concurrent_connections_lose_and_tear_no_write() -> None:
     config = Config(seed=11, clock="2026-06-10T07:08:13Z@x1")
     with live_server(config) as base:

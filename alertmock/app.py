@@ -29,8 +29,9 @@ from alertmock.resolver import HandlerResolver
 from alertmock.store import Sessions
 from alertmock.validation import validator_map
 
-# Custom headers the vendors' clients and the mock's controls send, allowed in CORS preflights.
-CORS_ALLOWED_HEADERS = ("authorization", "content-type", "accept", "x-tableau-auth", "prefer", SESSION_HEADER)
+# Headers every client may send, allowed in CORS preflights with those the contract names
+# (API-key schemes such as X-Tableau-Auth, header parameters).
+CORS_ALLOWED_HEADERS = ("authorization", "content-type", "accept", "prefer", SESSION_HEADER)
 
 
 # Connexion warns on every request to an operation with several request media types (Tableau's
@@ -96,7 +97,7 @@ def create_app(config: Config | None = None) -> AsyncApp:
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(config.cors_origins),
         allow_methods=["*"],
-        allow_headers=list(CORS_ALLOWED_HEADERS),
+        allow_headers=sorted({*CORS_ALLOWED_HEADERS, *runtime.contract.request_headers()}),
         expose_headers=["Allow", "Location"],
     )
     app.runtime = runtime  # type: ignore[attr-defined]

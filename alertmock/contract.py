@@ -102,6 +102,14 @@ class Contract:
         self.operations.update(other.operations)
         self._path_methods.extend(other._path_methods)
 
+    def request_headers(self) -> set[str]:
+        """Headers clients may send that the contract names: API-key schemes and header parameters."""
+        schemes = self.resolved.get("components", {}).get("securitySchemes", {}).values()
+        names = {s["name"].lower() for s in schemes if s.get("type") == "apiKey" and s.get("in") == "header"}
+        for op in self.operations.values():
+            names |= {p["name"].lower() for p in op.spec.get("parameters", []) if p.get("in") == "header"}
+        return names
+
     def vendor_for(self, path: str, operation_id: str | None = None) -> Vendor | None:
         """The vendor of the matched operation, else the first whose path-pattern matches."""
         operation = self.operations.get(operation_id) if operation_id else None

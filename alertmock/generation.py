@@ -30,7 +30,7 @@ _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
     ("href", lambda f: f.url()),
     ("url", lambda f: f.url()),
     ("picture", lambda f: f.image_url()),
-    ("subject", lambda f: f"Data alert - {f.word().title()}"),
+    ("subject", lambda f: f.sentence(nb_words=4).rstrip(".")),
     ("title", lambda f: f.sentence(nb_words=5).rstrip(".")),
     ("description", lambda f: f.sentence(nb_words=10)),
     ("detail", lambda f: f.sentence(nb_words=8)),
@@ -39,8 +39,6 @@ _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
     ("handle", lambda f: f"@{f.user_name()}"),
     ("username", lambda f: f.user_name()),
     ("name", lambda f: f.name()),
-    ("metric", lambda f: f.random_element(["cpu", "memory", "p95_response_time", "rpm_per_container"])),
-    ("container_type", lambda f: f.random_element(["web", "worker", "clock"])),
     ("alias", lambda f: f.slug()),
 ]
 

@@ -14,8 +14,8 @@ Loaded as Schemathesis' hooks module, it registers the XML deserializer; in-proc
 
 from __future__ import annotations
 
-import base64
 import contextlib
+import importlib
 import json
 import os
 import socket
@@ -36,18 +36,10 @@ from alertmock.config import DEFAULT_SPEC, Config
 if TYPE_CHECKING:
     import schemathesis
 
-VENDORS = ("matatika", "tableau", "scalingo")
 XML_MEDIA_TYPES = ("application/xml", "text/xml")
 # The checks that make the issue's list: every built-in one. object_level_authorization needs two
 # users' credentials and is a no-op with one; it stays on so a second credential can switch it on.
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing", "stateful")
-TABLEAU_API_VERSION = "3.12"
-# What --against-mock signs in with: the demo credentials the fixtures ship (see x-demo-credential).
-MOCK_CREDENTIALS: dict[str, dict[str, str]] = {
-    "matatika": {"token": "matatika-demo-token"},
-    "tableau": {"username": "admin", "password": "admin"},
-    "scalingo": {"token": "tk-us-demo-token"},
-}
 
 
 # --- the contract ---------------------------------------------------------------------------------
@@ -164,46 +156,33 @@ class Credentials:
     learnt: dict[str, str] = field(default_factory=dict)
 
 
-def obtain_credentials(
-    api: str,
-    url: str,
-    *,
-    token: str | None = None,
-    username: str | None = None,
-    password: str | None = None,
-    site: str = "",
-    auth_url: str | None = None,
-    timeout: float = 30.0,
-) -> Credentials:
-    """Headers that authenticate every request, obtained as the vendor's official clients do."""
-    import httpx
+def vendor_names(spec: Path = DEFAULT_SPEC) -> list[str]:
+    """The vendors the contract declares (its root's ``x-alertmock.vendors``)."""
+    return [v["name"] for v in _vendors(spec)]
 
-    if api == "matatika":
-        if not token:
-            raise VerifyError("matatika needs --token (a Matatika access token)")
-        return Credentials({"Authorization": f"Bearer {token}"})
-    if api == "tableau":
-        if token:
-            return Credentials({"X-Tableau-Auth": token})
-        if not (username and password):
-            raise VerifyError("tableau needs --username and --password (or --token, an X-Tableau-Auth token)")
-        body = {"credentials": {"name": username, "password": password, "site": {"contentUrl": site}}}
-        signin = f"{auth_url or url}/api/{TABLEAU_API_VERSION}/auth/signin"
-        answer = httpx.post(signin, json=body, headers={"Accept": "application/json"}, timeout=timeout)
-        if answer.status_code != 200:
-            raise VerifyError(f"Tableau sign-in failed: POST {signin} answered {answer.status_code}")
-        credentials = answer.json()["credentials"]
-        return Credentials({"X-Tableau-Auth": credentials["token"]}, {"site-id": credentials["site"]["id"]})
-    if api == "scalingo":
-        if not token:
-            raise VerifyError("scalingo needs --token (a Scalingo API token, tk-us-...)")
-        exchange = f"{auth_url or url}/v1/tokens/exchange"
-        basic = base64.b64encode(f":{token}".encode()).decode()
-        answer = httpx.post(exchange, headers={"Authorization": f"Basic {basic}"}, timeout=timeout)
-        if answer.status_code not in (200, 201):
-            raise VerifyError(f"Scalingo token exchange failed: POST {exchange} answered {answer.status_code}")
-        return Credentials({"Authorization": f"Bearer {answer.json()['token']}"})
-    raise VerifyError(f"unknown api {api!r}: choose from {', '.join(VENDORS)}")
+
+def vendor_client(api: str, spec: Path = DEFAULT_SPEC) -> Any:
+    """The vendor's client module named by the contract: ``authenticate()`` and ``MOCK_CREDENTIALS``."""
+    for vendor in _vendors(spec):
+        if vendor["name"] == api and vendor.get("client"):
+            return importlib.import_module(vendor["client"])
+    raise VerifyError(f"unknown api {api!r}: choose from {', '.join(vendor_names(spec))}")
+
+
+def _vendors(spec: Path) -> list[dict[str, Any]]:
+    import yaml
+
+    root = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    return list(root.get("x-alertmock", {}).get("vendors", []))
+
+
+def obtain_credentials(api: str, url: str, *, spec: Path = DEFAULT_SPEC, **options: Any) -> Credentials:
+    """Headers that authenticate every request, obtained as the vendor's official clients do."""
+    try:
+        headers, learnt = vendor_client(api, spec).authenticate(url, **options)
+    except ValueError as exc:
+        raise VerifyError(str(exc)) from exc
+    return Credentials(headers, learnt)
 
 
 class VerifyError(Exception):
@@ -392,8 +371,7 @@ def format_summary(result: VerifyResult, api: str) -> str:
 def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, capture: bool = False) -> VerifyResult:
     """Verify ``opts.url`` (or the mock, or ``app`` served on a free port) and summarise the outcome."""
     out = out or sys.stdout
-    if opts.api not in VENDORS:
-        raise VerifyError(f"unknown api {opts.api!r}: choose from {', '.join(VENDORS)}")
+    client = vendor_client(opts.api, opts.spec)
     with contextlib.ExitStack() as stack:
         url = opts.url
         if app is None and opts.against_mock:
@@ -406,10 +384,11 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         if not url:
             raise VerifyError("give --url BASE or --against-mock")
         url = url.rstrip("/")
-        defaults = MOCK_CREDENTIALS[opts.api] if (opts.against_mock or app is not None) else {}
+        defaults = client.MOCK_CREDENTIALS if (opts.against_mock or app is not None) else {}
         credentials = obtain_credentials(
             opts.api,
             url,
+            spec=opts.spec,
             token=opts.token or (None if opts.username else defaults.get("token")),
             username=opts.username or defaults.get("username"),
             password=opts.password or defaults.get("password"),
@@ -440,7 +419,7 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
 def add_arguments(parser: Any) -> None:
     """The ``verify`` subcommand's options (kept here so cli.py only wires it)."""
     parser.add_argument("--url", help="base URL of the deployment (e.g. https://tableau.example.com)")
-    parser.add_argument("--api", required=True, choices=VENDORS, help="which vendor's operations to verify")
+    parser.add_argument("--api", required=True, choices=vendor_names(), help="which vendor's operations to verify")
     parser.add_argument("--token", help="Matatika access token, Scalingo API token, or a Tableau X-Tableau-Auth token")
     parser.add_argument("--username", help="Tableau user to sign in as (with --password)")
     parser.add_argument("--password", help="Tableau password")

@@ -93,3 +93,13 @@ def test_two_sessions_diverge_on_a_real_vendor(client) -> None:  # type: ignore[
     assert client.delete(SCALINGO_ALERT, headers=mine).status_code == 204
     assert client.get(SCALINGO_ALERT, headers=mine).status_code == 404
     assert client.get(SCALINGO_ALERT, headers=SCALINGO).status_code == 200
+
+
+def test_cors_preflight_allows_tableaus_auth_header(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.options(
+        TABLEAU_ALERTS,
+        headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "X-Tableau-Auth, Prefer"},
+    )
+    assert response.status_code == 200
+    assert "x-tableau-auth" in response.headers["access-control-allow-headers"].lower()

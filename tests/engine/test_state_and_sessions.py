@@ -38,17 +38,17 @@ def test_operation_without_handler_answers_its_example(widgets) -> None:
     assert widgets.app.runtime.extras["fallback_operations"] == ["tests.engine.app.not_written_yet.get_unbuilt"]
 
 
-def test_cors_preflight_allows_the_vendor_headers(widgets) -> None:
+def test_cors_preflight_allows_the_headers_the_contract_names(widgets) -> None:
     response = widgets.options(
         "/w/items",
         headers={
             "Origin": "http://localhost:3000",
             "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "X-Tableau-Auth, X-Mock-Session, Prefer",
+            "Access-Control-Request-Headers": "X-Key, X-Mock-Session, Prefer",
         },
     )
     assert response.status_code == 200
-    assert "x-tableau-auth" in response.headers["access-control-allow-headers"].lower()
+    assert "x-key" in response.headers["access-control-allow-headers"].lower()  # the contract's API-key header
 
 
 def test_error_responses_carry_cors_headers(widgets) -> None:

@@ -64,7 +64,7 @@ class Vendor:
 class Contract:
     def __init__(self, path: Path) -> None:
         self.path = path.resolve()
-        self.resolved: dict[str, Any] = resolve_document(self.path)
+        self.resolved: dict[str, Any] = _with_operation_parameters(resolve_document(self.path))
         extension = self.resolved.get("x-alertmock", {})
         self.vendors = [
             Vendor(v["name"], frozenset(v.get("tags", ())), re.compile(v["path-pattern"]), v["error-renderer"])
@@ -133,6 +133,30 @@ class Contract:
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _with_operation_parameters(document: dict[str, Any]) -> dict[str, Any]:
+    """Path-level parameters copied into each operation (its own win, as OpenAPI says) and dropped.
+
+    Connexion appends a path item's parameters to its operation's list in place, once per
+    middleware layer that builds the operation: an operation under a path with two parameters
+    ended up validating twelve. Same meaning, no shared list to grow.
+    """
+    paths: dict[str, Any] = {}
+    for template, item in document.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        if not shared:
+            paths[template] = item
+            continue
+        merged_item = {key: value for key, value in item.items() if key != "parameters"}
+        for method in HTTP_METHODS:
+            if method in item:
+                own = item[method].get("parameters", [])
+                names = {(p["name"], p["in"]) for p in own}
+                parameters = [*own, *(p for p in shared if (p["name"], p["in"]) not in names)]
+                merged_item[method] = {**item[method], "parameters": parameters}
+        paths[template] = merged_item
+    return {**document, "paths": paths}
 
 
 def resolve_document(root: Path) -> dict[str, Any]:

@@ -103,3 +103,12 @@ def test_cors_preflight_allows_tableaus_auth_header(client) -> None:  # type: ig
     )
     assert response.status_code == 200
     assert "x-tableau-auth" in response.headers["access-control-allow-headers"].lower()
+
+
+def test_a_long_matatika_list_pages_through_seeded_records(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/__mock/seed", json={"kind": "matatika.subscriptions", "count": 600}).status_code == 201
+    page = client.get("/api/subscriptions?page=10&size=20", headers=MATATIKA).json()
+    assert page["page"]["number"] == 10
+    assert page["page"]["totalElements"] > 200  # the demo profile's share of the 600
+    assert len(page["_embedded"]["subscriptions"]) == 20
+    assert "next" in page["_links"] and "prev" in page["_links"]

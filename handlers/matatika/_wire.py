@@ -7,6 +7,7 @@ functions turn them into the bodies Matatika answers, with links that point at t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,11 +38,12 @@ def link(path: str, method: str | None = None) -> Body:
     return {"href": url(path)} if method is None else {"href": url(path), "type": method}
 
 
-def page(items: list[Body], name: str, path: str, number: int, size: int) -> Body:
-    """A Spring HATEOAS page of `items` (already wire form): `_embedded` is left out when empty."""
-    total = len(items)
+def page(records: list[Any], convert: Callable[[Any], Body], name: str, path: str, number: int, size: int) -> Body:
+    """A Spring HATEOAS page of `records`, only the page's ones converted to wire form (a seeded
+    list of thousands must not cost thousands of conversions); `_embedded` is left out when empty."""
+    total = len(records)
     pages = math.ceil(total / size)
-    content = items[number * size : (number + 1) * size]
+    content = [convert(record) for record in records[number * size : (number + 1) * size]]
 
     def href(n: int) -> Body:
         return {"href": url(f"{path}?page={n}&size={size}")}

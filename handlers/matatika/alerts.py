@@ -41,8 +41,8 @@ async def list_alerts(dataset_id: str, user: str, page: int = 0, size: int = 20,
     require_meltano_cloud(user)
     require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     # Drafts (initialised, never PUT) are not alerts raised on the dataset yet.
-    raised = [_wire.alert(a) for a in current_state().list(KIND) if a["datasetId"] == dataset_id and "raised" in a]
-    return respond(_wire.page(raised, "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
+    raised = [a for a in current_state().list(KIND) if a["datasetId"] == dataset_id and "raised" in a]
+    return respond(_wire.page(raised, _wire.alert, "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
 
 
 async def get_alert(alert_id: str, user: str, **_: Any) -> Response:

@@ -23,13 +23,13 @@ LOG_MEDIA_TYPES = ("text/plain", "application/x-ndjson", "application/stream+jso
 async def list_workspace_jobs(workspace_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
     require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
     jobs = _newest_first(j for j in current_state().list(KIND) if j["workspaceId"] == workspace_id)
-    return respond(_wire.page(jobs, "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
+    return respond(_wire.page(jobs, _job_now(), "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
 
 
 async def list_pipeline_jobs(pipeline_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
     require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
     jobs = _newest_first(j for j in current_state().list(KIND) if j["pipelineId"] == pipeline_id)
-    return respond(_wire.page(jobs, "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
+    return respond(_wire.page(jobs, _job_now(), "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
 
 
 async def create_job(pipeline_id: str, **_: Any) -> Response:
@@ -91,6 +91,10 @@ def _job(job_id: str) -> Record:
 
 
 def _newest_first(jobs: Any) -> list[Record]:
+    return sorted(jobs, key=lambda j: _wire.parse(j["created"]), reverse=True)
+
+
+def _job_now() -> Any:
+    """Record -> wire form of the job as it stands now on the mock's clock."""
     instant = now()
-    ordered = sorted(jobs, key=lambda j: _wire.parse(j["created"]), reverse=True)
-    return [_wire.job(_lifecycle.view(j, instant)) for j in ordered]
+    return lambda job: _wire.job(_lifecycle.view(job, instant))

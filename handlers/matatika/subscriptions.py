@@ -22,8 +22,8 @@ KIND = "matatika.subscriptions"
 
 async def list_subscriptions(user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
     state = current_state()
-    mine = [_wire.subscription(s, state) for s in state.list(KIND) if s["subscriber"] == _profile(user)]
-    return respond(_wire.page(mine, "subscriptions", "/api/subscriptions", page, size))
+    mine = [s for s in state.list(KIND) if s["subscriber"] == _profile(user)]
+    return respond(_wire.page(mine, _subscription_in(state), "subscriptions", "/api/subscriptions", page, size))
 
 
 async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
@@ -32,9 +32,13 @@ async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0,
         raise ForbiddenError(f"Profile {user} is not a member of workspace {workspace_id}")
     state = current_state()
     subscriber = {"kind": "workspace", "id": workspace_id}
-    found = [_wire.subscription(s, state) for s in state.list(KIND) if s["subscriber"] == subscriber]
+    found = [s for s in state.list(KIND) if s["subscriber"] == subscriber]
     path = f"/api/workspaces/{workspace_id}/members/subscriptions"
-    return respond(_wire.page(found, "subscriptions", path, page, size))
+    return respond(_wire.page(found, _subscription_in(state), "subscriptions", path, page, size))
+
+
+def _subscription_in(state: Any) -> Any:
+    return lambda record: _wire.subscription(record, state)
 
 
 async def get_subscription(subscription_id: str, user: str, **_: Any) -> Response:

@@ -14,7 +14,7 @@ import asyncio
 import time
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alertmock.context import Runtime, bind
@@ -49,7 +49,9 @@ class EngineMiddleware:
             # it reaches the operation, whose own 404 (no stored id contains "%0A") answers.
             scope = {**scope, "path": scope["path"].replace("\n", "%0A")}
         headers = Headers(scope=scope)
-        session = headers.get(SESSION_HEADER) or _cookie(headers.get("cookie"), SESSION_COOKIE) or DEFAULT_SESSION
+        cookie = headers.get("cookie")
+        from_cookie = cookie_parser(cookie).get(SESSION_COOKIE) if cookie else None
+        session = headers.get(SESSION_HEADER) or from_cookie or DEFAULT_SESSION
         bind(self.runtime, scope, session)
         if scope["path"].startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
@@ -157,12 +159,3 @@ def _sniff_content_type(scope: Scope, headers: Headers, body: bytes) -> Scope:
     MutableHeaders(scope=scope)["content-type"] = sniffed
     return scope
 
-
-def _cookie(header: str | None, name: str) -> str | None:
-    if not header:
-        return None
-    for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name and value:
-            return value
-    return None

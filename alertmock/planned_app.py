@@ -20,6 +20,8 @@ first request of each operation:
 - `PlannedRequestValidationMiddleware`: the parameter validator and URI parser of an operation
   built once, and per request media type its body schema, validator class and flags looked up
   once (Connexion rebuilds them, through `fnmatch`-based media type lookups, on every request).
+- `IndexedRoutingMiddleware`: each API's routes looked up through `alertmock.route_index`, which
+  tries only the routes a path's first segments allow, instead of every route in order.
 - `PrefixedSwaggerUIMiddleware`: requests that cannot be for the Swagger UI or the served
   document skip its router (a dozen route matches per request) on a prefix test.
 """
@@ -44,6 +46,7 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
 )
 from connexion.middleware.request_validation import logger as validation_logger
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
     ApiKeySecurityHandler,
@@ -52,11 +55,15 @@ from connexion.security import (
     OAuthSecurityHandler,
 )
 from connexion.utils import inspect_function_arguments, is_json_mimetype
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from alertmock.route_index import IndexedRouter
 
 __all__ = [
     "MIDDLEWARES",
     "SECURITY_MAP",
+    "IndexedRoutingMiddleware",
     "PlannedAsyncApp",
     "PlannedOperation",
     "PlannedParameterDecorator",
@@ -311,8 +318,28 @@ class PrefixedSwaggerUIMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
+class IndexedRoutingAPI(RoutingAPI):
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Connexion has filled its plain router; the same routes, in the same order, indexed.
+        self.router = IndexedRouter(routes=self.router.routes, default=self.router.default)
+
+
+class IndexedRoutingMiddleware(RoutingMiddleware):
+    def add_api(
+        self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None, **kwargs: t.Any
+    ) -> None:
+        # `RoutingMiddleware.add_api` with the indexed API class (Connexion names its class inline).
+        api = IndexedRoutingAPI(specification, base_path=base_path, arguments=arguments, next_app=self.app, **kwargs)
+        for route in self.router.routes:
+            if isinstance(route, Mount) and route.path == api.base_path:
+                route.app.default = api.router
+        self.router.mount(api.base_path, app=api.router)
+
+
 _REPLACED_MIDDLEWARES = {
     SwaggerUIMiddleware: PrefixedSwaggerUIMiddleware,
+    RoutingMiddleware: IndexedRoutingMiddleware,
     RequestValidationMiddleware: PlannedRequestValidationMiddleware,
 }
 MIDDLEWARES = [_REPLACED_MIDDLEWARES.get(m, m) for m in ConnexionMiddleware.default_middlewares]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request, cookie_parser
@@ -49,11 +50,10 @@ class EngineMiddleware:
             # it reaches the operation, whose own 404 (no stored id contains "%0A") answers.
             scope = {**scope, "path": scope["path"].replace("\n", "%0A")}
         headers = Headers(scope=scope)
-        cookie = headers.get("cookie")
-        from_cookie = cookie_parser(cookie).get(SESSION_COOKIE) if cookie else None
-        session = headers.get(SESSION_HEADER) or from_cookie or DEFAULT_SESSION
-        bind(self.runtime, scope, session)
+        seen = _scan(headers.raw)
+        session = seen.session or DEFAULT_SESSION
         if scope["path"].startswith(CONTROL_PREFIX):
+            bind(self.runtime, scope, session)
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -68,13 +68,14 @@ class EngineMiddleware:
 
         try:
             try:
-                preferences = parse_preferences(headers.getlist("prefer"), scope.get("query_string", b""))
-                bind(self.runtime, scope, session, preferences)
-                if "content-length" in headers or "transfer-encoding" in headers:
+                preferences = None
+                bind(self.runtime, scope, session)
+                preferences = parse_preferences(seen.prefer, scope.get("query_string", b""))
+                if seen.has_body:
                     body = await self._read_body(headers, receive)
                     scope = _sniff_content_type(scope, headers, body)
                     receive = _replay(body, receive)
-                    bind(self.runtime, scope, session, preferences)
+                bind(self.runtime, scope, session, preferences)
                 verdict = self.runtime.faults.judge(session, scope["method"], scope["path"])
                 delay = (preferences.delay_ms / 1000 if preferences else 0) + (verdict.delay_seconds if verdict else 0)
                 if delay:
@@ -93,17 +94,15 @@ class EngineMiddleware:
 
     def _journal(self, scope: Scope, headers: Headers, session: str, body: bytes, status: int, started: float) -> None:
         self.runtime.journal.record(
-            {
-                "time": self.runtime.clock.now().isoformat().replace("+00:00", "Z"),
-                "session": session,
-                "method": scope["method"],
-                "path": scope["path"],
-                "query": scope.get("query_string", b"").decode("latin-1"),
-                "headers": dict(headers.items()),
-                "body": body,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            }
+            time=self.runtime.clock.now(),
+            session=session,
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b""),
+            headers=list(headers.raw),
+            body=body,
+            status=status,
+            duration_ms=(time.perf_counter() - started) * 1000,
         )
 
     async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
@@ -124,6 +123,32 @@ class EngineMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+@dataclass(slots=True)
+class _Seen:
+    session: str | None = None
+    prefer: list[str] = field(default_factory=list)
+    has_body: bool = False
+
+
+def _scan(raw: list[tuple[bytes, bytes]]) -> _Seen:
+    """The headers this layer needs, in one pass (ASGI names are lower-case)."""
+    seen = _Seen()
+    from_cookie = None
+    for name, value in raw:
+        if name == b"x-mock-session":
+            if seen.session is None:
+                seen.session = value.decode("latin-1") or None
+        elif name == b"cookie":
+            if from_cookie is None:
+                from_cookie = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
+        elif name == b"prefer":
+            seen.prefer.append(value.decode("latin-1"))
+        elif name in (b"content-length", b"transfer-encoding"):
+            seen.has_body = True
+    seen.session = seen.session or from_cookie
+    return seen
 
 
 async def _drop(send: Send) -> None:
@@ -158,4 +183,3 @@ def _sniff_content_type(scope: Scope, headers: Headers, body: bytes) -> Scope:
     scope["headers"] = list(scope["headers"])
     MutableHeaders(scope=scope)["content-type"] = sniffed
     return scope
-

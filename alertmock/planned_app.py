@@ -58,6 +58,7 @@ from connexion.utils import inspect_function_arguments, is_json_mimetype
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from alertmock.argument_plan import ArgumentPlan
 from alertmock.route_index import IndexedRouter
 
 __all__ = [
@@ -76,29 +77,28 @@ class PlannedParameterDecorator(AsyncParameterDecorator):
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         sanitize = self.sanitize_fn
+        plan: ArgumentPlan | None = None
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> t.Any:
+            nonlocal plan
             # The concrete operation and context, read once (Connexion goes through werkzeug
             # LocalProxy objects a dozen times per request).
             operation = _operation.get()
+            if plan is None or plan.operation is not operation:
+                plan = ArgumentPlan(operation, arguments, has_kwargs, sanitize)
             body = None
-            if _has_body(request) and (has_kwargs or sanitize(operation.body_name(request.content_type)) in arguments):
-                body = await _read_body(request)
-            files = await request.files() if request.mimetype in FORM_CONTENT_TYPES else {}
-            # connexion.decorators.parameter.prep_kwargs, with the operation passed in.
-            kwargs = get_arguments(
-                operation,
-                path_params=request.path_params,
-                query_params=request.query_params,
-                body=body,
-                files=files,
-                arguments=arguments,
-                has_kwargs=has_kwargs,
-                sanitize=sanitize,
-                content_type=request.mimetype,
-            )
-            kwargs = {sanitize(k): v for k, v in kwargs.items()}
+            content_type = None
+            if _has_body(request):
+                content_type = request.mimetype
+                if has_kwargs or sanitize(operation.body_name(request.content_type)) in arguments:
+                    body = await _read_body(request)
+            if content_type in FORM_CONTENT_TYPES:
+                kwargs = await _form_arguments(operation, request, body, arguments, has_kwargs, sanitize, content_type)
+            else:
+                if content_type is None and plan.takes_body:
+                    content_type = request.mimetype
+                kwargs = plan.arguments(request.path_params, request.query_params, body, content_type)
             context = _context.get()
             for key, value in context.items():
                 if has_kwargs or key in arguments:
@@ -108,6 +108,30 @@ class PlannedParameterDecorator(AsyncParameterDecorator):
             return await function(**kwargs)
 
         return wrapper
+
+
+async def _form_arguments(
+    operation: t.Any,
+    request: ConnexionRequest,
+    body: t.Any,
+    arguments: list[str],
+    has_kwargs: bool,
+    sanitize: t.Callable[[str], str],
+    content_type: str,
+) -> dict[str, t.Any]:
+    # connexion.decorators.parameter.prep_kwargs, with the operation passed in.
+    kwargs = get_arguments(
+        operation,
+        path_params=request.path_params,
+        query_params=request.query_params,
+        body=body,
+        files=await request.files(),
+        arguments=arguments,
+        has_kwargs=has_kwargs,
+        sanitize=sanitize,
+        content_type=content_type,
+    )
+    return {sanitize(k): v for k, v in kwargs.items()}
 
 
 def _has_body(request: ConnexionRequest) -> bool:

@@ -32,9 +32,10 @@ def _sample(schema: dict[str, Any]) -> Any:
     return {"integer": "7", "number": "1.5", "boolean": "true"}.get(kind, "abc")
 
 
-def _request(operation: OpenAPIOperation) -> tuple[dict[str, Any], dict[str, Any]]:
+def _request(operation: OpenAPIOperation, with_query: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     path = {p["name"]: _sample(p.get("schema", {})) for p in operation.parameters if p["in"] == "path"}
-    query = {p["name"]: _sample(p.get("schema", {})) for p in operation.parameters if p["in"] == "query"}
+    # Without query parameters, the contract's defaults fill in.
+    query = {p["name"]: _sample(p.get("schema", {})) for p in operation.parameters if p["in"] == "query" and with_query}
     query["undeclared"] = "ignored"
     return path, query
 
@@ -48,8 +49,9 @@ def _callers(operation: OpenAPIOperation) -> list[tuple[list[str], bool]]:
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
 @pytest.mark.parametrize("body", [None, {"field": 1}], ids=["no body", "body"])
-def test_plan_matches_get_arguments(operation: OpenAPIOperation, body: Any) -> None:
-    path, query = _request(operation)
+@pytest.mark.parametrize("with_query", [True, False], ids=["query", "defaults"])
+def test_plan_matches_get_arguments(operation: OpenAPIOperation, body: Any, with_query: bool) -> None:
+    path, query = _request(operation, with_query)
     content_type = "application/json"
     for arguments, has_kwargs in _callers(operation):
         expected = get_arguments(

@@ -77,6 +77,21 @@ def current_request() -> Request:
     return Request(_scope.get())
 
 
+def request_header(name: str) -> str | None:
+    """The first value of one of the current request's headers (`name` in lower case)."""
+    wanted = name.encode("latin-1")
+    for key, value in _scope.get()["headers"]:
+        if key == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+def current_operation_id() -> str | None:
+    """The operation Connexion routed the current request to (None before routing or if none matched)."""
+    routing = _scope.get().get("extensions", {}).get("connexion_routing")
+    return routing.get("operation_id") if routing else None
+
+
 def current_settings() -> dict[str, Any]:
     """Vendor settings from the configuration (e.g. ``{"matatika.job_seconds": 30}``)."""
     return dict(_runtime.get().config.settings)

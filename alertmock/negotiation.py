@@ -11,11 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from connexion import context as connexion_context
 from starlette.responses import Response
 
 from alertmock import xml
-from alertmock.context import current_request, current_runtime
+from alertmock.context import current_operation_id, current_runtime, request_header
 from alertmock.contract import Operation
 from alertmock.errors import NotAcceptableError
 
@@ -27,7 +26,7 @@ def respond(body: Any = None, status: int = 200, headers: Mapping[str, str] | No
     schema's ``xml`` objects (element names, attributes, namespace). A status documented without
     content (204) answers an empty body.
     """
-    operation = current_runtime().contract.operations[connexion_context.operation.operation_id]
+    operation = current_runtime().contract.operations[current_operation_id()]  # type: ignore[index]
     return respond_for(operation, body, status, headers)
 
 
@@ -36,7 +35,7 @@ def respond_for(operation: Operation, body: Any, status: int, headers: Mapping[s
     content = documented.content if documented is not None else {}
     if not content or body is None:
         return Response(status_code=status, headers=dict(headers or {}))
-    media_type = negotiate(tuple(content), current_request().headers.get("accept"))
+    media_type = negotiate(tuple(content), request_header("accept"))
     return Response(
         serialise(body, media_type, content[media_type].get("schema", {})),
         status_code=status,

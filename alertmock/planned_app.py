@@ -240,6 +240,7 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
         self._body_uri_parser: t.Any = None
         self._accepted: dict[str, bool] = {}
         self._bodies: dict[str, tuple[t.Any, t.Any, bool, bool]] = {}
+        self._content_types: dict[bytes | None, tuple[str, str]] = {}
 
     def _plan_parameters(self) -> t.Any:
         operation = self._operation
@@ -252,6 +253,16 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
             security_query_params=self.security_query_params,
         )
         return self._parameter_validator
+
+    def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
+        # Connexion's version decodes every header name and evaluates a `typing` subscript per call.
+        raw = next((value for name, value in headers if name == b"content-type"), None)
+        extracted = self._content_types.get(raw)
+        if extracted is None:
+            extracted = super().extract_content_type([(b"content-type", raw)] if raw is not None else [])
+            if len(self._content_types) < _CACHE_LIMIT:
+                self._content_types[raw] = extracted
+        return extracted
 
     def validate_mime_type(self, mime_type: str) -> None:
         accepted = self._accepted.get(mime_type)

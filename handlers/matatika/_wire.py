@@ -30,23 +30,16 @@ def parse(text: str) -> datetime:
     return datetime.fromisoformat(whole).replace(microsecond=micros, tzinfo=UTC)
 
 
-def url(path: str) -> str:
-    return base_url() + path
-
-
-def link(path: str, method: str | None = None) -> Body:
-    return {"href": url(path)} if method is None else {"href": url(path), "type": method}
-
-
 def page(records: list[Any], convert: Callable[[Any], Body], name: str, path: str, number: int, size: int) -> Body:
     """A Spring HATEOAS page of `records`, only the page's ones converted to wire form (a seeded
     list of thousands must not cost thousands of conversions); `_embedded` is left out when empty."""
     total = len(records)
     pages = math.ceil(total / size)
     content = [convert(record) for record in records[number * size : (number + 1) * size]]
+    prefix = f"{base_url()}{path}?page="
 
     def href(n: int) -> Body:
-        return {"href": url(f"{path}?page={n}&size={size}")}
+        return {"href": f"{prefix}{n}&size={size}"}
 
     links: Body = {}
     if pages > 1:
@@ -67,17 +60,24 @@ def page(records: list[Any], convert: Callable[[Any], Body], name: str, path: st
 # --- dataset alerts ---------------------------------------------------------------------------
 
 
-def alert(record: Body) -> Body:
+def alert(record: Body, base: str | None = None) -> Body:
+    """`base` is the mock's URL when the caller already has it (a page of alerts reads it once)."""
     body: Body = {"id": record["id"], "created": record["created"], "lastModified": record["lastModified"]}
-    dataset_path = f"/api/datasets/{record['datasetId']}"
+    dataset_href = f"{base or base_url()}/api/datasets/{record['datasetId']}"
     if "raised" in record:
         body["raised"] = record["raised"]
         body["detail"] = record["detail"]
-        body["_links"] = {"dataset": link(dataset_path)}
+        body["_links"] = {"dataset": {"href": dataset_href}}
     else:
         # A draft links to the PUT that creates it, as the initialising POST does.
-        body["_links"] = {"create alert": link(f"{dataset_path}/alerts/{record['id']}")}
+        body["_links"] = {"create alert": {"href": f"{dataset_href}/alerts/{record['id']}"}}
     return body
+
+
+def alerts() -> Callable[[Body], Body]:
+    """Record -> wire form for a page of alerts, the base URL read once for the page."""
+    base = base_url()
+    return lambda record: alert(record, base)
 
 
 # --- subscriptions ----------------------------------------------------------------------------
@@ -88,39 +88,68 @@ _TARGET_KINDS = {"workspace": "workspaces", "channel": "channels", "dataset": "d
 def _target_embed(kind: str, record: Body) -> Body:
     if kind == "channel":  # embedded without its id, as documented
         return {k: record[k] for k in ("name", "description", "picture") if k in record}
-    if kind == "dataset":  # the full dataset body
-        return dict(record)
+    if kind == "dataset":  # the full dataset body; not copied, as the body is serialised unchanged
+        return record
     if kind == "pipeline":
         return {k: record[k] for k in ("id", "name", "lastModified") if k in record}
     return {"id": record["id"], "name": record["name"]}
 
 
-def subscription(record: Body, state: State) -> Body:
-    subscriber, target = record["subscriber"], record["target"]
-    self_path = f"/api/subscriptions/{record['id']}"
-    target_record = state.get(f"matatika.{_TARGET_KINDS[target['kind']]}", target["id"]) or {"id": target["id"]}
-    target_entry = (target["kind"], _target_embed(target["kind"], target_record))
-    if subscriber["kind"] == "workspace":
-        workspace = state.get("matatika.workspaces", subscriber["id"]) or {"id": subscriber["id"], "name": ""}
-        embedded = dict([("subscriberWorkspace", {"id": workspace["id"], "name": workspace["name"]}), target_entry])
-        actions = [("update subscription", link(self_path, "PUT")), ("delete subscription", link(self_path, "DELETE"))]
-    else:
-        profile = state.get("matatika.profiles", subscriber["id"]) or {"id": subscriber["id"], "name": "", "handle": ""}
-        profile_entry = ("subscriberProfile", {k: profile[k] for k in ("id", "name", "handle")})
+class Subscriptions:
+    """Record -> wire form for one response's subscriptions.
+
+    A page's subscriptions share a few (subscriber, target) pairs (the caller's own, mostly), so
+    each pair's related records are looked up and embedded once per response, and the base URL
+    read once; items with the same pair share those objects, harmless as bodies are only
+    serialised. Nothing outlives the response: every request reads the store afresh.
+    """
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+        self._base = base_url()
+        self._self_prefix = f"{self._base}/api/subscriptions/"
+        self._related: dict[tuple[str, str, str, str], tuple[Body, bool, str, Body]] = {}
+
+    def __call__(self, record: Body) -> Body:
+        subscriber, target = record["subscriber"], record["target"]
+        key = (subscriber["kind"], subscriber["id"], target["kind"], target["id"])
+        related = self._related.get(key)
+        if related is None:
+            related = self._related[key] = self._relate(*key)
+        embedded, by_workspace, target_kind, target_link = related
+        href = f"{self._self_prefix}{record['id']}"
+        put, delete = {"href": href, "type": "PUT"}, {"href": href, "type": "DELETE"}
+        if by_workspace:
+            links = {"self": {"href": href}, "update subscription": put, "delete subscription": delete}
+        else:
+            links = {"self": {"href": href}, "delete subscription": delete, "update subscription": put}
+        links[target_kind] = target_link
+        return {
+            "id": record["id"],
+            "created": record["created"],
+            "lastModified": record["lastModified"],
+            "type": record["type"],
+            "_embedded": embedded,
+            "_links": links,
+        }
+
+    def _relate(self, subscriber_kind: str, subscriber_id: str, kind: str, id: str) -> tuple[Body, bool, str, Body]:
+        """`_embedded`, whether a workspace subscribes, and the target's key and link."""
+        collection = _TARGET_KINDS[kind]
+        target = (kind, _target_embed(kind, self._state.get(f"matatika.{collection}", id) or {"id": id}))
+        link = {"href": f"{self._base}/api/{collection}/{id}"}
+        if subscriber_kind == "workspace":
+            workspace = self._state.get("matatika.workspaces", subscriber_id) or {"id": subscriber_id, "name": ""}
+            embedded = dict([("subscriberWorkspace", {"id": workspace["id"], "name": workspace["name"]}), target])
+            return embedded, True, kind, link
+        profile = self._state.get("matatika.profiles", subscriber_id) or {"id": subscriber_id, "name": "", "handle": ""}
+        subscriber = ("subscriberProfile", {k: profile[k] for k in ("id", "name", "handle")})
         # The documents embed a channel before the subscriber and every other target after it.
-        pairs = [target_entry, profile_entry] if target["kind"] == "channel" else [profile_entry, target_entry]
-        embedded = dict(pairs)
-        actions = [("delete subscription", link(self_path, "DELETE")), ("update subscription", link(self_path, "PUT"))]
-    target_link = (target["kind"], link(f"/api/{_TARGET_KINDS[target['kind']]}/{target['id']}"))
-    links = dict([("self", link(self_path)), *actions, target_link])
-    return {
-        "id": record["id"],
-        "created": record["created"],
-        "lastModified": record["lastModified"],
-        "type": record["type"],
-        "_embedded": embedded,
-        "_links": links,
-    }
+        return dict([target, subscriber] if kind == "channel" else [subscriber, target]), False, kind, link
+
+
+def subscription(record: Body, state: State) -> Body:
+    return Subscriptions(state)(record)
 
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -128,18 +157,20 @@ def subscription(record: Body, state: State) -> Body:
 _JOB_FIELDS = ("id", "created", "type", "exitCode", "status", "startTime", "endTime")
 
 
-def job(view: Body) -> Body:
-    """`view` is a job as `_lifecycle.view` derives it at the current instant."""
+def job(view: Body, base: str | None = None) -> Body:
+    """`view` is a job as `_lifecycle.view` derives it at the current instant; `base` is the
+    mock's URL when the caller already has it (a page of jobs reads it once)."""
     body: Body = {k: view[k] for k in _JOB_FIELDS if view.get(k) is not None}
-    self_path = f"/api/jobs/{view['id']}"
+    base = base or base_url()
+    self_href = f"{base}/api/jobs/{view['id']}"
     links: Body = {
-        "self": link(self_path),
-        "pipeline": link(f"/api/pipelines/{view['pipelineId']}"),
-        "workspace": link(f"/api/workspaces/{view['workspaceId']}"),
-        "logs": link(f"{self_path}/logs?sequence=0"),
+        "self": {"href": self_href},
+        "pipeline": {"href": f"{base}/api/pipelines/{view['pipelineId']}"},
+        "workspace": {"href": f"{base}/api/workspaces/{view['workspaceId']}"},
+        "logs": {"href": f"{self_href}/logs?sequence=0"},
     }
     if view["status"] == "RUNNING":
-        links["stop job"] = link(f"{self_path}/stopped", "PUT")
-    links["delete job"] = link(self_path, "DELETE")
+        links["stop job"] = {"href": f"{self_href}/stopped", "type": "PUT"}
+    links["delete job"] = {"href": self_href, "type": "DELETE"}
     body["_links"] = links
     return body

@@ -42,7 +42,7 @@ async def list_alerts(dataset_id: str, user: str, page: int = 0, size: int = 20,
     require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     # Drafts (initialised, never PUT) are not alerts raised on the dataset yet.
     raised = [a for a in current_state().list(KIND) if a["datasetId"] == dataset_id and "raised" in a]
-    return respond(_wire.page(raised, _wire.alert, "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
+    return respond(_wire.page(raised, _wire.alerts(), "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
 
 
 async def get_alert(alert_id: str, user: str, **_: Any) -> Response:

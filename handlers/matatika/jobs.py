@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from alertmock import ConflictError, current_request, current_state, negotiate, new_uuid, now, respond
+from alertmock import ConflictError, base_url, current_request, current_state, negotiate, new_uuid, now, respond
 
 from . import _lifecycle, _wire
 from ._store import Record, require
@@ -58,14 +58,15 @@ async def get_job(job_id: str, **_: Any) -> Response:
 async def get_job_logs(job_id: str, sequence: int = 0, **_: Any) -> Response:
     job = _job(job_id)
     media_type = negotiate(LOG_MEDIA_TYPES, current_request().headers.get("accept"))
-    lines = _lifecycle.view(job, now())["logs"][sequence:]
+    lines = _lifecycle.logs(job)[sequence:]
     if not lines:
         return Response(status_code=204)
     if media_type == "text/plain":
         content = "".join(f"{line}\n" for line in lines).encode()
     else:
+        # Joined, then the last line's newline: the same bytes as one newline per line, fewer copies.
         numbered = enumerate(lines, start=sequence)
-        content = b"".join(orjson.dumps({"sequence": n, "line": line}) + b"\n" for n, line in numbered)
+        content = b"\n".join([orjson.dumps({"sequence": n, "line": line}) for n, line in numbered]) + b"\n"
     return Response(content, media_type=media_type)
 
 
@@ -95,6 +96,6 @@ def _newest_first(jobs: Any) -> list[Record]:
 
 
 def _job_now() -> Any:
-    """Record -> wire form of the job as it stands now on the mock's clock."""
-    instant = now()
-    return lambda job: _wire.job(_lifecycle.view(job, instant))
+    """Record -> wire form of the job as it stands now on the mock's clock (base URL read once per page)."""
+    instant, base = now(), base_url()
+    return lambda job: _wire.job(_lifecycle.view(job, instant), base)

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from alertmock import ForbiddenError, NotFoundError, current_state, new_uuid, now, respond
+from alertmock import ForbiddenError, NotFoundError, State, current_state, new_uuid, now, respond
 
 from . import _wire
 from ._store import Record, require
@@ -22,8 +22,9 @@ KIND = "matatika.subscriptions"
 
 async def list_subscriptions(user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
     state = current_state()
-    mine = [s for s in state.list(KIND) if s["subscriber"] == _profile(user)]
-    return respond(_wire.page(mine, _subscription_in(state), "subscriptions", "/api/subscriptions", page, size))
+    me = _profile(user)
+    mine = [s for s in state.list(KIND) if s["subscriber"] == me]
+    return respond(_wire.page(mine, _wire.Subscriptions(state), "subscriptions", "/api/subscriptions", page, size))
 
 
 async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
@@ -34,28 +35,26 @@ async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0,
     subscriber = {"kind": "workspace", "id": workspace_id}
     found = [s for s in state.list(KIND) if s["subscriber"] == subscriber]
     path = f"/api/workspaces/{workspace_id}/members/subscriptions"
-    return respond(_wire.page(found, _subscription_in(state), "subscriptions", path, page, size))
-
-
-def _subscription_in(state: Any) -> Any:
-    return lambda record: _wire.subscription(record, state)
+    return respond(_wire.page(found, _wire.Subscriptions(state), "subscriptions", path, page, size))
 
 
 async def get_subscription(subscription_id: str, user: str, **_: Any) -> Response:
-    return respond(_wire.subscription(_visible(subscription_id, user), current_state()))
+    state = current_state()
+    return respond(_wire.subscription(_visible(state, subscription_id, user), state))
 
 
 async def update_subscription(subscription_id: str, body: dict[str, Any], user: str, **_: Any) -> Response:
-    record = _changeable(subscription_id, user)
-    updated = {**record, "type": body["type"], "lastModified": _wire.stamp(now())}
     state = current_state()
+    record = _changeable(state, subscription_id, user)
+    updated = {**record, "type": body["type"], "lastModified": _wire.stamp(now())}
     state.put(KIND, subscription_id, updated)
     return respond(_wire.subscription(updated, state))
 
 
 async def delete_subscription(subscription_id: str, user: str, **_: Any) -> Response:
-    _changeable(subscription_id, user)
-    current_state().delete(KIND, subscription_id)
+    state = current_state()
+    _changeable(state, subscription_id, user)
+    state.delete(KIND, subscription_id)
     return respond(None, 204)
 
 
@@ -106,26 +105,26 @@ def _profile(user: str) -> Record:
     return {"kind": "profile", "id": user}
 
 
-def _visible(subscription_id: str, user: str) -> Record:
-    record = current_state().get(KIND, subscription_id)
-    if record is None or not _sees(record, user):
+def _visible(state: State, subscription_id: str, user: str) -> Record:
+    record = state.get(KIND, subscription_id)
+    if record is None or not _sees(state, record, user):
         raise NotFoundError(f"Subscription {subscription_id} not found")
     return record
 
 
-def _sees(record: Record, user: str) -> bool:
+def _sees(state: State, record: Record, user: str) -> bool:
     subscriber = record["subscriber"]
     if subscriber["kind"] == "profile":
         return bool(subscriber["id"] == user)
-    workspace = current_state().get("matatika.workspaces", subscriber["id"]) or {}
+    workspace = state.get("matatika.workspaces", subscriber["id"]) or {}
     return user in workspace.get("memberIds", ())
 
 
-def _changeable(subscription_id: str, user: str) -> Record:
-    record = _visible(subscription_id, user)
+def _changeable(state: State, subscription_id: str, user: str) -> Record:
+    record = _visible(state, subscription_id, user)
     subscriber = record["subscriber"]
     if subscriber["kind"] == "workspace":
-        workspace = current_state().get("matatika.workspaces", subscriber["id"]) or {}
+        workspace = state.get("matatika.workspaces", subscriber["id"]) or {}
         if workspace.get("ownerId") != user:
             raise ForbiddenError(f"Only the owner of workspace {subscriber['id']} can change its subscriptions")
     return record

@@ -216,3 +216,18 @@ def test_bad_paging_values_are_400(client: TestClient, query: str) -> None:
 
     assert response.status_code == 400
     assert response.json()["message"].startswith("query parameter")
+
+
+def test_a_page_of_subscriptions_sharing_targets_answers_each_as_viewed_alone(client: TestClient) -> None:
+    # A page embeds each (subscriber, target) pair once and shares it between items: each item must
+    # still be the body its own GET answers, links on the host the client used.
+    assert client.post("/__mock/seed", json={"kind": "matatika.subscriptions", "count": 20}).status_code == 201
+    forwarded = {**DEMO, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "alerts.example"}
+
+    items = client.get("/api/subscriptions?size=50", headers=forwarded).json()["_embedded"]["subscriptions"]
+
+    assert len({repr(item["_embedded"]) for item in items}) < len(items)  # pairs do repeat
+    for item in items:
+        alone = client.get(f"/api/subscriptions/{item['id']}", headers=forwarded).json()
+        assert item == alone
+        assert alone["_links"]["self"]["href"] == f"https://alerts.example/api/subscriptions/{item['id']}"

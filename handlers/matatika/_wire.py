@@ -92,7 +92,7 @@ def _target_embed(kind: str, record: Body) -> Body:
         return record
     if kind == "pipeline":
         return {k: record[k] for k in ("id", "name", "lastModified") if k in record}
-    return {"id": record["id"], "name": record["name"]}
+    return {"id": record["id"], "name": record.get("name", "")}
 
 
 class Subscriptions:

@@ -231,3 +231,18 @@ def test_a_page_of_subscriptions_sharing_targets_answers_each_as_viewed_alone(cl
         alone = client.get(f"/api/subscriptions/{item['id']}", headers=forwarded).json()
         assert item == alone
         assert alone["_links"]["self"]["href"] == f"https://alerts.example/api/subscriptions/{item['id']}"
+
+
+def test_a_subscription_to_a_workspace_that_is_gone_still_answers(client: TestClient) -> None:
+    # State imported by a test (or left by a delete) may point at a workspace that no longer exists:
+    # the subscription is still served, its target embedded with the id alone and an empty name.
+    state = client.get("/__mock/state").json()["collections"]
+    mine = next(s for s in state["matatika.subscriptions"] if s["subscriber"]["kind"] == "profile")
+    dangling = {**mine, "id": "11111111-2222-4333-8444-555555555555", "target": {"kind": "workspace", "id": UNKNOWN}}
+    state["matatika.subscriptions"].append(dangling)
+    assert client.put("/__mock/state", json={"collections": state}).status_code == 200
+
+    response = client.get(f"/api/subscriptions/{dangling['id']}", headers=DEMO)
+
+    assert response.status_code == 200
+    assert response.json()["_embedded"]["workspace"] == {"id": UNKNOWN, "name": ""}

@@ -62,8 +62,11 @@ def issue_token(user_id: str) -> str:
 
 
 def _token_owner(token: str, *, scheme: str) -> dict[str, Any] | None:
-    record = current_state().get("scalingo.tokens", token) if token else None
-    if record is None or current_state().get("scalingo.users", record["user_id"]) is None:
+    if not token:
+        return None
+    state = current_state()
+    record = state.get("scalingo.tokens", token)
+    if record is None or state.get("scalingo.users", record["user_id"]) is None:
         return None
     return {"sub": record["user_id"], "scheme": scheme}
 

@@ -34,6 +34,8 @@ def test_create_without_a_required_attribute_is_422_naming_it(client: TestClient
     ("attribute", "value"),
     [
         ("limit", "high"),
+        ("limit", None),
+        ("container_type", None),
         ("container_type", 3),
         ("metric", ""),
         ("send_when_below", "yes"),
@@ -43,6 +45,7 @@ def test_create_without_a_required_attribute_is_422_naming_it(client: TestClient
         ("duration_before_trigger", "3 minutes"),
         ("duration_before_trigger", -1),
         ("duration_before_trigger", 1.5),
+        ("duration_before_trigger", 2**63),
         ("remind_every", "5x"),
     ],
 )

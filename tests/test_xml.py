@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Any
+
 import pytest
 
 from alertmock import xml
+from tests.test_fast_paths import _reference_dumps
 
 SCHEMA = {
     "type": "object",
@@ -99,3 +103,92 @@ def test_a_repeated_single_element_reads_as_a_list_for_the_validator_to_refuse()
 
 def test_text_where_an_object_belongs_reads_as_text() -> None:
     assert xml.loads(b"<tsResponse><pagination>null</pagination></tsResponse>", SCHEMA) == {"pagination": "null"}
+
+
+# --- the compiled writer and its escaping fallback --------------------------------------------------
+
+ATTRIBUTE = {"xml": {"attribute": True}}
+NODE: dict[str, Any] = {"type": "object", "xml": {"name": "node"}, "properties": {"id": ATTRIBUTE}}
+NODE["properties"]["child"] = NODE  # a schema that contains itself
+NODE["properties"]["kids"] = {"type": "array", "xml": {"wrapped": True}, "items": NODE}
+EDGE_SCHEMA: dict[str, Any] = {
+    "xml": {"name": "r", "namespace": 'urn:a&"b'},
+    "properties": {
+        "a": ATTRIBUTE,
+        "b": {"type": "integer", "xml": {"attribute": True, "name": "bee"}},
+        "ref": {"type": "object", "properties": {"id": ATTRIBUTE, "name": ATTRIBUTE}},
+        "list": {"type": "array", "items": {"xml": {"name": "it"}, "properties": {"v": ATTRIBUTE}}},
+        "wrapped": {"type": "array", "xml": {"wrapped": True}, "items": {"xml": {"name": "w"}}},
+        "node": NODE,
+        "text": {"type": "string"},
+        "allof": {"allOf": [{"properties": {"x": ATTRIBUTE}}, {"xml": {"name": "all"}}]},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"a": "x", "b": 3, "ref": {"id": "1", "name": "n"}},
+        {"ref": {"id": "1"}, "a": "an attribute after a child", "text": "t"},
+        {"a": 'q"u&o<t>e\t\n\r', "text": 'a & b < c > d "e" \t\n\r'},
+        {"a": "nul\x00 \x1b \ud800 \ufffe é ☃ 💥", "text": "é ☃"},
+        {"a": "é & ü", "ref": {"name": "Zoë", "id": True}, "b": 1.5},
+        {"list": [], "wrapped": []},
+        {"list": [{"v": "1"}, {"v": None}, None, "text", 7, [1, 2], {"v": "2", "x": {"k": "v"}}], "wrapped": ["x", ""]},
+        {
+            "node": {
+                "id": "1",
+                "child": {"id": "2", "child": {"id": "3"}},
+                "kids": [{"id": "4"}, {"id": "5", "kids": []}],
+            }
+        },
+        {"unknown": {"a": 1, "b": [1, {"c": "d"}]}, "other": [1, 2], "none": None, "empty": "", "zero": 0, "obj": {}},
+        {"allof": {"x": "y", "z": "w"}, "ref": MappingProxyType({"id": "m", "name": "p"})},
+        {"ref": {"x": None, "id": "1", "y": "an unknown child"}},
+        {"ref": "text where an object belongs", "list": "not a list", "node": ["a", {"id": "x"}]},
+        "scalar root",
+        ["a", "list", "as", "root"],
+        {},
+    ],
+)
+def test_writer_matches_the_element_tree_reference(data: Any) -> None:
+    assert xml.dumps(data, EDGE_SCHEMA) == _reference_dumps(data, EDGE_SCHEMA)
+    assert xml.dumps(data, EDGE_SCHEMA, root="other") == _reference_dumps(data, EDGE_SCHEMA, root="other")
+
+
+def test_values_needing_escapes_are_escaped_in_attributes_and_text() -> None:
+    raw = xml.dumps({"a": 'q"u&o<t>e\t\n\r\x00', "text": 'a & b < c > "d"\t\n'}, EDGE_SCHEMA)
+    assert raw.endswith(
+        b'<r xmlns="urn:a&amp;&quot;b" a="q&quot;u&amp;o&lt;t&gt;e&#09;&#10;&#13;\xef\xbf\xbd">'
+        b'<text>a &amp; b &lt; c &gt; "d"\t\n</text></r>'
+    )
+    assert xml.dumps({"a": "é ☃ & ü"}, EDGE_SCHEMA).endswith('a="é ☃ &amp; ü" />'.encode())
+    assert xml.dumps({"a": "é ☃ ü"}, EDGE_SCHEMA).endswith('a="é ☃ ü" />'.encode())
+
+
+def test_attributes_keep_the_data_order_even_after_a_child() -> None:
+    raw = xml.dumps({"b": 2, "ref": {"name": "n", "id": "1"}, "a": "x"}, EDGE_SCHEMA)
+    assert raw.endswith(b'<r xmlns="urn:a&amp;&quot;b" bee="2" a="x"><ref name="n" id="1" /></r>')
+
+
+def test_empty_arrays_write_an_empty_wrapper_or_nothing() -> None:
+    assert xml.dumps({"list": [], "wrapped": []}, EDGE_SCHEMA).endswith(b"><wrapped /></r>")
+    assert xml.dumps({"list": []}, EDGE_SCHEMA).endswith(b'<r xmlns="urn:a&amp;&quot;b" />')
+
+
+def test_an_attribute_set_twice_keeps_its_first_place_and_its_last_value() -> None:
+    schema = {
+        "xml": {"name": "r", "namespace": "urn:x"},
+        "properties": {
+            "one": {"xml": {"attribute": True, "name": "d"}},
+            "two": {"xml": {"attribute": True, "name": "d"}},
+        },
+    }
+    raw = xml.dumps({"one": "first", "k": "v", "two": "second"}, schema)
+    assert raw.endswith(b'<r xmlns="urn:x" d="second"><k>v</k></r>')
+    namespace_too = {
+        "xml": {"name": "r", "namespace": "urn:x"},
+        "properties": {"ns": {"xml": {"attribute": True, "name": "xmlns"}}},
+    }
+    assert xml.dumps({"ns": "urn:y"}, namespace_too).endswith(b'<r xmlns="urn:y" />')

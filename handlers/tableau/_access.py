@@ -73,4 +73,4 @@ def caller(token_info: Record, api_version: str, site_id: str) -> Caller:
 
 
 def _version(api_version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in api_version.split("."))
+    return tuple(map(int, api_version.split(".")))

@@ -19,25 +19,7 @@ def timestamp(moment: datetime) -> str:
 
 
 def data_alert(state: State, alert: Record, *, with_recipients: bool = False) -> Record:
-    owner = state.get("tableau.users", alert["ownerId"]) or {}
-    view = state.get("tableau.views", alert["viewId"]) or {}
-    wire: Record = {
-        "id": alert["id"],
-        "subject": alert["subject"],
-        "creatorId": alert["creatorId"],
-        "createdAt": alert["createdAt"],
-        "updatedAt": alert["updatedAt"],
-        "frequency": alert["frequency"],
-        "public": alert["public"],
-        # Clients index owner and view directly: both are always present, even if dangling.
-        "owner": {"id": alert["ownerId"], "name": owner.get("name", "")},
-        "view": {
-            "id": alert["viewId"],
-            "name": view.get("name", ""),
-            "workbook": dict(view.get("workbook", {"id": "", "name": ""})),
-            "project": dict(view.get("project", {"id": "", "name": ""})),
-        },
-    }
+    wire = _data_alert(alert, _owner(state, alert["ownerId"]), _view(state, alert["viewId"]))
     if with_recipients:
         # Tableau's JSON leaves empty lists out: {} rather than {"recipient": []}.
         ids = alert["recipientIds"]
@@ -46,11 +28,53 @@ def data_alert(state: State, alert: Record, *, with_recipients: bool = False) ->
 
 
 def data_alert_list(state: State, alerts: list[Record], page_number: int, page_size: int, total: int) -> Record:
-    items = [data_alert(state, alert) for alert in alerts]
+    # A page's alerts share a few owners and views: each is looked up and converted once, and the
+    # alerts share its dict (the answer is serialised, never mutated).
+    owners: dict[str, Record] = {}
+    views: dict[str, Record] = {}
+    items = []
+    for alert in alerts:
+        owner_id, view_id = alert["ownerId"], alert["viewId"]
+        owner = owners.get(owner_id)
+        if owner is None:
+            owner = owners[owner_id] = _owner(state, owner_id)
+        view = views.get(view_id)
+        if view is None:
+            view = views[view_id] = _view(state, view_id)
+        items.append(_data_alert(alert, owner, view))
     return {
         # Tableau's JSON writes paging figures as strings.
         "pagination": {"pageNumber": str(page_number), "pageSize": str(page_size), "totalAvailable": str(total)},
         "dataAlerts": {"dataAlert": items} if items else {},
+    }
+
+
+def _data_alert(alert: Record, owner: Record, view: Record) -> Record:
+    return {
+        "id": alert["id"],
+        "subject": alert["subject"],
+        "creatorId": alert["creatorId"],
+        "createdAt": alert["createdAt"],
+        "updatedAt": alert["updatedAt"],
+        "frequency": alert["frequency"],
+        "public": alert["public"],
+        # Clients index owner and view directly: both are always present, even if dangling.
+        "owner": owner,
+        "view": view,
+    }
+
+
+def _owner(state: State, user_id: str) -> Record:
+    return {"id": user_id, "name": (state.get("tableau.users", user_id) or {}).get("name", "")}
+
+
+def _view(state: State, view_id: str) -> Record:
+    record = state.get("tableau.views", view_id) or {}
+    return {
+        "id": view_id,
+        "name": record.get("name", ""),
+        "workbook": dict(record.get("workbook", {"id": "", "name": ""})),
+        "project": dict(record.get("project", {"id": "", "name": ""})),
     }
 
 

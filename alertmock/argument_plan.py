@@ -18,7 +18,8 @@ import typing as t
 from copy import deepcopy
 
 from connexion.decorators.parameter import _get_body_argument, _get_query_defaults, _get_val_from_param
-from connexion.utils import deep_merge
+from connexion.http_facts import FORM_CONTENT_TYPES
+from connexion.utils import deep_merge, is_null, is_nullable
 
 __all__ = ["ArgumentPlan"]
 
@@ -43,6 +44,7 @@ class ArgumentPlan:
         self._query_defaults = _get_query_defaults(query)
         # TRACE never takes a body (RFC 7231 4.3.8), as in `get_arguments`.
         self.takes_body = operation.is_request_body_defined and operation.method.upper() != "TRACE"
+        self._bodies: dict[str, tuple[str | None, bool, t.Any]] = {}
 
     def arguments(
         self, path_params: dict[str, t.Any], query_params: dict[str, t.Any], body: t.Any, content_type: str | None
@@ -62,14 +64,38 @@ class ArgumentPlan:
             if name in query_params:
                 kwargs[key] = _get_val_from_param(query_params[name], definition)
         if self.takes_body:
-            kwargs.update(
-                _get_body_argument(
-                    body,
-                    operation=self.operation,
-                    arguments=self._arguments,
-                    has_kwargs=self._has_kwargs,
-                    sanitize=self._sanitize,
-                    content_type=content_type,
+            if content_type in FORM_CONTENT_TYPES:
+                kwargs.update(
+                    _get_body_argument(
+                        body,
+                        operation=self.operation,
+                        arguments=self._arguments,
+                        has_kwargs=self._has_kwargs,
+                        sanitize=self._sanitize,
+                        content_type=content_type,
+                    )
                 )
-            )
+            else:
+                name, nullable, default = self._body_plan(content_type or "")
+                if name is not None:
+                    # `_get_body_argument_json`: a null body where the schema allows null stays None,
+                    # a missing one becomes (a copy of) the schema's default.
+                    if nullable and is_null(body):
+                        kwargs[name] = None
+                    else:
+                        kwargs[name] = deepcopy(default) if body is None else body
         return kwargs
+
+    def _body_plan(self, content_type: str) -> tuple[str | None, bool, t.Any]:
+        """The body argument's name (None: the handler does not take it), nullability and default."""
+        plan = self._bodies.get(content_type)
+        if plan is None:
+            operation = self.operation
+            name = self._sanitize(operation.body_name(content_type))
+            taken = bool(self._arguments or self._has_kwargs) and (self._has_kwargs or name in self._arguments)
+            schema = operation.body_schema(content_type)
+            plan = (name if taken else None, is_nullable(schema), schema.get("default", {}))
+            # Keyed by what clients send: bounded like the validation plans.
+            if len(self._bodies) < 32:
+                self._bodies[content_type] = plan
+        return plan

@@ -50,9 +50,11 @@ def _callers(operation: OpenAPIOperation) -> list[tuple[list[str], bool]]:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
 @pytest.mark.parametrize("body", [None, {"field": 1}], ids=["no body", "body"])
 @pytest.mark.parametrize("with_query", [True, False], ids=["query", "defaults"])
-def test_plan_matches_get_arguments(operation: OpenAPIOperation, body: Any, with_query: bool) -> None:
+@pytest.mark.parametrize("content_type", ["application/json", "application/xml"])
+def test_plan_matches_get_arguments(
+    operation: OpenAPIOperation, body: Any, with_query: bool, content_type: str
+) -> None:
     path, query = _request(operation, with_query)
-    content_type = "application/json"
     for arguments, has_kwargs in _callers(operation):
         expected = get_arguments(
             operation,

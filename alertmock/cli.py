@@ -107,9 +107,7 @@ def serve(args: argparse.Namespace) -> int:
 
     app = create_app(config)
     tune_for_serving()
-    uvicorn.run(
-        app, host=config.host, port=config.port, log_level="warning", access_log=config.access_log
-    )
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=config.access_log)
     return 0
 
 

@@ -9,8 +9,18 @@ from alertmock.config import DEFAULT_SPEC
 
 def test_serve_help_documents_every_setting() -> None:
     help_text = build_parser()._subparsers._group_actions[0].choices["serve"].format_help()  # type: ignore[union-attr]
-    for flag in ("--host", "--port", "--fixtures", "--cors-origins", "--seed", "--clock", "--journal-size",
-                 "--max-sessions", "--reload", "--validate-responses"):
+    for flag in (
+        "--host",
+        "--port",
+        "--fixtures",
+        "--cors-origins",
+        "--seed",
+        "--clock",
+        "--journal-size",
+        "--max-sessions",
+        "--reload",
+        "--validate-responses",
+    ):
         assert flag in help_text
 
 
@@ -25,7 +35,9 @@ def test_lint_exits_zero_on_the_contract(capsys) -> None:  # type: ignore[no-unt
 
 
 def test_the_console_script_runs() -> None:
-    result = subprocess.run([sys.executable, "-m", "alertmock.cli", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "alertmock.cli", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "serve" in result.stdout and "lint" in result.stdout
     assert "Warning" not in result.stderr

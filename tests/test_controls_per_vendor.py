@@ -71,7 +71,9 @@ def test_undocumented_status_is_a_400_in_the_vendor_format(client) -> None:  # t
     assert "documents" in response.json()["error"]
 
 
-@pytest.mark.parametrize(("path", "headers"), [(SUBSCRIPTION, MATATIKA), (TABLEAU_ALERTS, TABLEAU), (SCALINGO_ALERT, SCALINGO)])
+@pytest.mark.parametrize(
+    ("path", "headers"), [(SUBSCRIPTION, MATATIKA), (TABLEAU_ALERTS, TABLEAU), (SCALINGO_ALERT, SCALINGO)]
+)
 def test_same_seed_same_bodies_across_runs(client_factory, path: str, headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     first = client_factory(seed=11).get(path, headers={**headers, "Prefer": "dynamic=true"})
     second = client_factory(seed=11).get(path, headers={**headers, "Prefer": "dynamic=true"})
@@ -98,8 +100,11 @@ def test_two_sessions_diverge_on_a_real_vendor(client) -> None:  # type: ignore[
 def test_cors_preflight_allows_tableaus_auth_header(client) -> None:  # type: ignore[no-untyped-def]
     response = client.options(
         TABLEAU_ALERTS,
-        headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "X-Tableau-Auth, Prefer"},
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "X-Tableau-Auth, Prefer",
+        },
     )
     assert response.status_code == 200
     assert "x-tableau-auth" in response.headers["access-control-allow-headers"].lower()

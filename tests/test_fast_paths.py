@@ -68,8 +68,10 @@ def _reference_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     # Characters XML 1.0 cannot carry become U+FFFD, as in alertmock.xml.
-    return "".join("\ufffd" if (ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF
-                   or c in "\ufffe\uffff" else c for c in str(value))
+    return "".join(
+        "\ufffd" if (ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF or c in "\ufffe\uffff" else c
+        for c in str(value)
+    )
 
 
 def _xml_cases(contract: Contract) -> list[tuple[str, Any, Any]]:

@@ -46,7 +46,9 @@ def test_generated_objects_validate_against_their_schema() -> None:
 
 
 def test_names_drive_realistic_content() -> None:
-    value = Generator(seed=2).value({"type": "object", "properties": {"email": {"type": "string"}, "subject": {"type": "string"}}})
+    value = Generator(seed=2).value(
+        {"type": "object", "properties": {"email": {"type": "string"}, "subject": {"type": "string"}}}
+    )
     assert "@" in value["email"]
     assert len(value["subject"].split()) >= 3  # a sentence, not a lone word
 

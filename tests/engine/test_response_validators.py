@@ -8,7 +8,12 @@ from connexion.exceptions import NonConformingResponseBody
 from alertmock.validation import NDJSONResponseBodyValidator, XMLResponseBodyValidator
 
 LINE = {"type": "object", "required": ["sequence"], "properties": {"sequence": {"type": "integer"}}}
-ITEM = {"type": "object", "xml": {"name": "item"}, "required": ["id"], "properties": {"id": {"type": "integer", "xml": {"attribute": True}}}}
+ITEM = {
+    "type": "object",
+    "xml": {"name": "item"},
+    "required": ["id"],
+    "properties": {"id": {"type": "integer", "xml": {"attribute": True}}},
+}
 
 
 def _check(validator_class, schema, body: bytes) -> None:  # type: ignore[no-untyped-def]

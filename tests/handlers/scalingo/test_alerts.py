@@ -314,8 +314,10 @@ def test_numbers_are_answered_as_gos_decoder_holds_them(client: TestClient) -> N
 
 def test_json_that_no_strict_parser_accepts_is_a_400_error(client: TestClient) -> None:
     # A lone surrogate or NaN: the engine's strict parser refuses the body before the handler.
-    for body in (b'{"alert": {"container_type": "web\\ud800", "limit": 1, "metric": "cpu"}}',
-                 b'{"alert": {"container_type": "web", "limit": NaN, "metric": "cpu"}}'):
+    for body in (
+        b'{"alert": {"container_type": "web\\ud800", "limit": 1, "metric": "cpu"}}',
+        b'{"alert": {"container_type": "web", "limit": NaN, "metric": "cpu"}}',
+    ):
         response = client.post(ALERTS, auth=DEMO, headers=CURL_HEADERS, content=body)
         assert response.status_code == 400
         assert "error" in response.json()

@@ -10,12 +10,12 @@ from connexion.exceptions import ProblemException
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 
 from alertmock.clock import Clock
 from alertmock.config import Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
+from alertmock.cors import FastCORSMiddleware
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
 from alertmock.faults import Faults
@@ -94,7 +94,7 @@ def create_app(config: Config | None = None) -> AsyncApp:
     app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
     # Added last so it wraps everything, error responses included.
     app.add_middleware(
-        CORSMiddleware,
+        FastCORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(config.cors_origins),
         allow_methods=["*"],

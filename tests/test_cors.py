@@ -1,0 +1,57 @@
+"""The CORS short way answers exactly what Starlette's CORSMiddleware answers."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from alertmock.cors import FastCORSMiddleware
+
+
+async def plain(request) -> PlainTextResponse:  # type: ignore[no-untyped-def]
+    return PlainTextResponse("plain")
+
+
+async def varying(request) -> PlainTextResponse:  # type: ignore[no-untyped-def]
+    return PlainTextResponse("varying", headers={"Vary": "Accept"})
+
+
+def _client(cls: type[CORSMiddleware]) -> TestClient:
+    app = Starlette(
+        routes=[Route("/plain", plain, methods=["GET", "POST"]), Route("/varying", varying)],
+        middleware=[Middleware(cls, allow_origins=["*"], allow_methods=["*"], allow_headers=["x-custom"])],
+    )
+    return TestClient(app)
+
+
+CASES = [
+    ("GET", "/plain", {}),
+    ("GET", "/varying", {}),
+    ("GET", "/plain", {"Origin": "http://app.example"}),
+    ("GET", "/varying", {"Origin": "http://app.example"}),
+    ("POST", "/plain", {}),
+    ("GET", "/missing", {}),
+    ("OPTIONS", "/plain", {"Origin": "http://app.example", "Access-Control-Request-Method": "GET"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), CASES)
+def test_same_answer_as_starlette(method: str, path: str, headers: dict[str, str]) -> None:
+    expected = _client(CORSMiddleware).request(method, path, headers=headers)
+    got = _client(FastCORSMiddleware).request(method, path, headers=headers)
+    assert (got.status_code, got.text, got.headers.multi_items()) == (
+        expected.status_code,
+        expected.text,
+        expected.headers.multi_items(),
+    )
+
+
+def test_an_answer_to_a_request_without_origin_varies_on_origin_once() -> None:
+    response = _client(FastCORSMiddleware).get("/plain")
+    assert response.headers.get_list("vary") == ["Origin"]
+    assert "access-control-allow-origin" not in response.headers

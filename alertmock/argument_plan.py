@@ -42,6 +42,7 @@ class ArgumentPlan:
             if has_kwargs or sanitize(name) in arguments
         ]
         self._query_defaults = _get_query_defaults(query)
+        self.reads_query = bool(self._query)
         # TRACE never takes a body (RFC 7231 4.3.8), as in `get_arguments`.
         self.takes_body = operation.is_request_body_defined and operation.method.upper() != "TRACE"
         self._bodies: dict[str, tuple[str | None, bool, t.Any]] = {}

@@ -98,7 +98,9 @@ class PlannedParameterDecorator(AsyncParameterDecorator):
             else:
                 if content_type is None and plan.takes_body:
                     content_type = request.mimetype
-                kwargs = plan.arguments(request.path_params, request.query_params, body, content_type)
+                # Parsing the query string is skipped when the handler takes no query parameter.
+                query = request.query_params if plan.reads_query else {}
+                kwargs = plan.arguments(request.path_params, query, body, content_type)
             context = _context.get()
             for key, value in context.items():
                 if has_kwargs or key in arguments:
@@ -135,11 +137,14 @@ async def _form_arguments(
 
 
 def _has_body(request: ConnexionRequest) -> bool:
-    headers = request.headers
-    length = headers.get("content-length")
-    if length is not None:
-        return length not in ("", "0")
-    return "transfer-encoding" in headers
+    # The raw ASGI headers (lower-case names): no Headers object for a question asked of every request.
+    chunked = False
+    for name, value in request.scope["headers"]:
+        if name == b"content-length":
+            return value not in (b"", b"0")
+        if name == b"transfer-encoding":
+            chunked = True
+    return chunked
 
 
 async def _read_body(request: ConnexionRequest) -> t.Any:

@@ -59,6 +59,7 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alertmock.argument_plan import ArgumentPlan
+from alertmock.parsed_request import SharedParsingRequest
 from alertmock.route_index import IndexedRouter
 
 __all__ = [
@@ -177,7 +178,8 @@ class PlannedDecorator(StarletteDecorator):
             if uri_parser is None:
                 # Needs the operation, known from the first request's context on.
                 uri_parser = self.uri_parser
-            request = self.framework.get_request(uri_parser=uri_parser, scope=_scope.get(), receive=_receive.get())
+            # Reads the query the parameter validator parsed (alertmock/parsed_request.py).
+            request = SharedParsingRequest(_scope.get(), _receive.get(), uri_parser=uri_parser)
             return await decorated(request)
 
         return wrapper

@@ -37,6 +37,7 @@ from starlette.types import Receive, Scope
 
 from alertmock import xml
 from alertmock.errors import BadRequestError, RequestValidationError
+from alertmock.parsed_request import SharedParsingRequest
 
 _LOCATIONS = ("query", "path", "header", "cookie")
 
@@ -212,6 +213,10 @@ def _is_uuid(value: str) -> bool:
 
 
 class StructuredParameterValidator(ParameterValidator):
+    def validate(self, scope: Scope) -> None:
+        # The handler's request reuses the query parsed here (alertmock/parsed_request.py).
+        self.validate_request(SharedParsingRequest(scope, uri_parser=self.uri_parser))
+
     @staticmethod
     def validate_parameter(
         parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None

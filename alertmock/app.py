@@ -83,7 +83,7 @@ def create_app(config: Config | None = None) -> AsyncApp:
     # Filled when Connexion resolves the operations (at start-up, before the first request).
     runtime.extras["fallback_operations"] = resolver.fallbacks
     app.add_api(
-        CONTROLS_SPEC,
+        Contract(CONTROLS_SPEC).resolved,
         resolver=HandlerResolver(),
         validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),

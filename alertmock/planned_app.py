@@ -39,7 +39,7 @@ from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import CONTEXT_NAME, AsyncParameterDecorator, get_arguments, unwrap_decorators
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
-from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
     RequestValidationMiddleware,
@@ -61,6 +61,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from alertmock.argument_plan import ArgumentPlan
 from alertmock.parsed_request import SharedParsingRequest
 from alertmock.route_index import IndexedRouter
+from alertmock.spec_check import CheckedSpecification
 
 __all__ = [
     "MIDDLEWARES",
@@ -391,7 +392,8 @@ class PlannedAsyncApp(AsyncApp):
     """`AsyncApp` with the per-request invariants computed once (see the module docstring).
 
     `security_map` defaults to the cached handlers and `middlewares` to Connexion's with the
-    prefixed Swagger UI middleware and the planned request validation.
+    prefixed Swagger UI middleware and the planned request validation. APIs are added as loaded
+    documents (dicts), validated through `alertmock.spec_check`.
     """
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
@@ -399,3 +401,16 @@ class PlannedAsyncApp(AsyncApp):
         kwargs.setdefault("middlewares", list(MIDDLEWARES))
         super().__init__(import_name, **kwargs)
         self._middleware_app.api_cls = PlannedAsyncApi
+
+    def add_api(self, specification: dict[str, t.Any], *, base_path: str | None = None, **options: t.Any) -> None:  # type: ignore[override]
+        """`ConnexionMiddleware.add_api` for an already loaded document, checked by `CheckedSpecification`.
+
+        Connexion's own `add_api` builds its `Specification` inline, validating it the slow way
+        (alertmock/spec_check.py); this registers the API the same way with the checked one.
+        """
+        middleware = self.middleware
+        if middleware.middleware_stack is not None:
+            raise RuntimeError("Cannot add api after an application has started")
+        api_options = middleware.options.replace(**options)
+        specification_ = CheckedSpecification.from_document(specification)
+        middleware.apis.append(API(specification_, base_path=base_path, **api_options.__dict__))

@@ -47,6 +47,7 @@ from connexion.middleware.request_validation import (
 )
 from connexion.middleware.request_validation import logger as validation_logger
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
+from connexion.middleware.routing import _scope as _routing_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
     ApiKeySecurityHandler,
@@ -369,6 +370,10 @@ class IndexedRoutingAPI(RoutingAPI):
 
 
 class IndexedRoutingMiddleware(RoutingMiddleware):
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self._root_router: ASGIApp | None = None
+
     def add_api(
         self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None, **kwargs: t.Any
     ) -> None:
@@ -378,6 +383,18 @@ class IndexedRoutingMiddleware(RoutingMiddleware):
             if isinstance(route, Mount) and route.path == api.base_path:
                 route.app.default = api.router
         self.router.mount(api.base_path, app=api.router)
+        # With every API at the root (as here), the outer router holds only `Mount("")`s, and the
+        # first, whose router chains to the others, always matches: requests go straight to it.
+        mounts = self.router.routes
+        root = all(isinstance(m, Mount) and not m.path for m in mounts)
+        self._root_router = mounts[0].app if root else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._root_router is None:
+            await super().__call__(scope, receive, send)
+            return
+        _routing_scope.set(scope.copy())  # as `RoutingMiddleware.__call__` does before routing
+        await self._root_router(scope, receive, send)
 
 
 _REPLACED_MIDDLEWARES = {

@@ -9,8 +9,8 @@ hands it on as JSON, so a handler receives the same ``body`` whatever the wire f
 
 from __future__ import annotations
 
-import copy
 import functools
+import json
 import typing as t
 import uuid
 
@@ -32,7 +32,6 @@ from connexion.validators import (
 from connexion.validators.parameter import ParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from jsonschema.exceptions import SchemaError
-from starlette.datastructures import MutableHeaders
 from starlette.types import Receive, Scope
 
 from alertmock import xml
@@ -305,6 +304,9 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
             raise _body_error(exception) from exception
 
 
+_REPLACED_HEADERS = (b"content-length", b"content-type")
+
+
 class XMLRequestBodyValidator(AbstractRequestBodyValidator):
     MUTABLE_VALIDATION = True
 
@@ -334,11 +336,22 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
 
     def _insert_body(self, receive: Receive, *, body: t.Any, scope: Scope) -> tuple[Receive, Scope]:
         # Downstream the body travels as JSON, so handlers get a dict whatever the wire format.
-        receive, new_scope = super()._insert_body(receive, body=body, scope=scope)
-        if body is not None:
-            new_scope["headers"] = copy.deepcopy(new_scope["headers"])
-            MutableHeaders(scope=new_scope)["content-type"] = "application/json"
-        return receive, new_scope
+        # Connexion's version writes it with the stdlib and deep-copies the header list twice over;
+        # the header tuples are immutable, so a new list is enough.
+        if body is None:
+            return receive, scope
+        try:
+            raw = orjson.dumps(body)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, which the stdlib writes
+            raw = json.dumps(body).encode()
+        new_scope = scope.copy()
+        new_scope["headers"] = [
+            *((name, value) for name, value in scope["headers"] if name not in _REPLACED_HEADERS),
+            (b"content-length", str(len(raw)).encode()),
+            (b"content-type", b"application/json"),
+        ]
+        message = {"type": "http.request", "body": raw, "more_body": False}
+        return self._insert_messages(receive, messages=[message]), new_scope
 
 
 class XMLResponseBodyValidator(AbstractResponseBodyValidator):

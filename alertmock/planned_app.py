@@ -56,6 +56,7 @@ from connexion.security import (
     OAuthSecurityHandler,
 )
 from connexion.utils import inspect_function_arguments, is_json_mimetype
+from starlette._utils import get_route_path
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -373,6 +374,7 @@ class IndexedRoutingMiddleware(RoutingMiddleware):
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)
         self._root_router: ASGIApp | None = None
+        self._earlier: tuple[str, ...] = ()
 
     def add_api(
         self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None, **kwargs: t.Any
@@ -383,14 +385,21 @@ class IndexedRoutingMiddleware(RoutingMiddleware):
             if isinstance(route, Mount) and route.path == api.base_path:
                 route.app.default = api.router
         self.router.mount(api.base_path, app=api.router)
-        # With every API at the root (as here), the outer router holds only `Mount("")`s, and the
-        # first, whose router chains to the others, always matches: requests go straight to it.
-        mounts = self.router.routes
-        root = all(isinstance(m, Mount) and not m.path for m in mounts)
-        self._root_router = mounts[0].app if root else None
+        # The outer router holds one Mount per API, in order: the controls' `/__mock`, then `""`
+        # for the vendors' contract, which matches every other path. A request that is not under
+        # an earlier mount goes straight to the root API's router instead of matching mounts.
+        self._root_router, self._earlier = None, ()
+        earlier: list[str] = []
+        for mount in self.router.routes:
+            if not isinstance(mount, Mount) or "{" in mount.path:
+                break
+            if not mount.path:
+                self._root_router, self._earlier = mount.app, tuple(earlier)
+                break
+            earlier.append(mount.path + "/")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._root_router is None:
+        if scope["type"] != "http" or self._root_router is None or get_route_path(scope).startswith(self._earlier):
             await super().__call__(scope, receive, send)
             return
         _routing_scope.set(scope.copy())  # as `RoutingMiddleware.__call__` does before routing

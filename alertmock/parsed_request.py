@@ -1,11 +1,12 @@
-"""A `ConnexionRequest` whose parsed query parameters are shared through the ASGI scope.
+"""A `ConnexionRequest` whose parsed parameters are shared through the ASGI scope.
 
-Connexion parses a request's query string twice: the parameter validator builds its own request
-object, then the handler's decorator another, and each parses the query string, splits arrays,
-resolves deep objects and coerces types again (about 13% of a paged list request). Both are given
-this class: the first parse is kept in the scope, the second reads it. The validator and the
-argument mapping only read the parsed values, so sharing them is safe. The entry is keyed by the
-URI parser's class: another class may resolve the same query string differently.
+Connexion parses a request's parameters twice: the parameter validator builds its own request
+object, then the handler's decorator another, and each parses the query string (splitting
+arrays, resolving deep objects, coercing types) and resolves the path parameters again: about
+13% of a paged list request, 7% of a create. Both are given this class: the first parse is kept in
+the scope, the second reads it. The validator and the argument mapping only read the parsed
+values, so sharing them is safe. Entries are keyed by the URI parser's class: another class may
+resolve the same request differently.
 """
 
 from __future__ import annotations
@@ -16,17 +17,26 @@ from connexion.lifecycle import ConnexionRequest
 
 __all__ = ["SharedParsingRequest"]
 
-_KEY = "alertmock.parsed_query"
+_KEY = "alertmock.parsed_parameters"
 
 
 class SharedParsingRequest(ConnexionRequest):
     @property
     def query_params(self) -> dict[str, t.Any]:
         if self._query_params is None:
-            shared = self._starlette_request.scope.setdefault(_KEY, {})
-            parser = type(self.uri_parser)
-            parsed = shared.get(parser)
-            if parsed is None:
-                parsed = shared[parser] = ConnexionRequest.query_params.fget(self)  # type: ignore[attr-defined]
-            self._query_params = parsed
+            self._query_params = self._shared("query", ConnexionRequest.query_params.fget)  # type: ignore[attr-defined]
         return self._query_params  # type: ignore[no-any-return]
+
+    @property
+    def path_params(self) -> dict[str, t.Any]:
+        if self._path_params is None:
+            self._path_params = self._shared("path", ConnexionRequest.path_params.fget)  # type: ignore[attr-defined]
+        return self._path_params  # type: ignore[no-any-return]
+
+    def _shared(self, kind: str, parse: t.Callable[[ConnexionRequest], dict[str, t.Any]]) -> dict[str, t.Any]:
+        shared = self._starlette_request.scope.setdefault(_KEY, {})
+        key = (kind, type(self.uri_parser))
+        parsed = shared.get(key)
+        if parsed is None:
+            parsed = shared[key] = parse(self)
+        return parsed  # type: ignore[no-any-return]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 Record = dict[str, Any]
@@ -69,16 +69,18 @@ class State:
         return list(self._collections)
 
     def _evict(self, kind: str, collection: dict[str, Record]) -> None:
-        # Fixtures are what the documents' examples rely on: they go last, if ever.
+        # Fixtures are what the documents' examples rely on: they go last, if ever. A plain loop:
+        # at the cap this runs on every insert.
         protected = self._fixture_ids.get(kind, frozenset())
-        victims = (rid for rid in collection if rid not in protected)
-        for rid in list(_take(victims, len(collection) - self.cap)):
+        excess = len(collection) - self.cap
+        victims: list[str] = []
+        for rid in collection:
+            if rid not in protected:
+                victims.append(rid)
+                if len(victims) == excess:
+                    break
+        for rid in victims:
             del collection[rid]
-
-
-def _take(iterator: Iterator[str], n: int) -> Iterator[str]:
-    for _, item in zip(range(n), iterator, strict=False):
-        yield item
 
 
 class Sessions:

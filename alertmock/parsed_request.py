@@ -7,24 +7,33 @@ arrays, resolving deep objects, coercing types) and resolves the path parameters
 the scope, the second reads it. The validator and the argument mapping only read the parsed
 values, so sharing them is safe. Entries are keyed by the URI parser's class: another class may
 resolve the same request differently.
+
+Clients repeat their query strings (a list page after page, a poller), so a parsed query is also
+remembered per URI parser (one per operation) by the raw query string, when it holds only
+scalars and lists of scalars: the argument mapping hands handlers new values made from those
+(Connexion copies lists, not the insides of objects), so nothing can change a remembered one.
 """
 
 from __future__ import annotations
 
 import typing as t
+import weakref
 
 from connexion.lifecycle import ConnexionRequest
 
 __all__ = ["SharedParsingRequest"]
 
 _KEY = "alertmock.parsed_parameters"
+# Per URI parser (gone with its app), raw query string -> parsed query.
+_QUERIES: weakref.WeakKeyDictionary[t.Any, dict[bytes, dict[str, t.Any]]] = weakref.WeakKeyDictionary()
+_QUERIES_PER_PARSER = 256
 
 
 class SharedParsingRequest(ConnexionRequest):
     @property
     def query_params(self) -> dict[str, t.Any]:
         if self._query_params is None:
-            self._query_params = self._shared("query", ConnexionRequest.query_params.fget)  # type: ignore[attr-defined]
+            self._query_params = self._shared("query", _parse_query)
         return self._query_params  # type: ignore[no-any-return]
 
     @property
@@ -40,3 +49,25 @@ class SharedParsingRequest(ConnexionRequest):
         if parsed is None:
             parsed = shared[key] = parse(self)
         return parsed  # type: ignore[no-any-return]
+
+
+def _parse_query(request: ConnexionRequest) -> dict[str, t.Any]:
+    known = _QUERIES.get(request.uri_parser)
+    if known is None:
+        known = _QUERIES[request.uri_parser] = {}
+    raw = request.scope.get("query_string", b"")
+    parsed = known.get(raw)
+    if parsed is None:
+        parsed = ConnexionRequest.query_params.fget(request)  # type: ignore[attr-defined]
+        if all(_flat(value) for value in parsed.values()):
+            if len(known) >= _QUERIES_PER_PARSER:
+                known.clear()
+            known[raw] = parsed
+    return parsed  # type: ignore[no-any-return]
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _flat(value: t.Any) -> bool:
+    return isinstance(value, _SCALARS) or (isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value))

@@ -46,6 +46,17 @@ class ArgumentPlan:
         # TRACE never takes a body (RFC 7231 4.3.8), as in `get_arguments`.
         self.takes_body = operation.is_request_body_defined and operation.method.upper() != "TRACE"
         self._bodies: dict[str, tuple[str | None, bool, t.Any]] = {}
+        self._reads_body: dict[str, bool] = {}
+
+    def reads_body(self, content_type: str) -> bool:
+        """Whether the handler takes the body (as in Connexion, it is only read then)."""
+        wanted = self._reads_body.get(content_type)
+        if wanted is None:
+            name = self._sanitize(self.operation.body_name(content_type))
+            wanted = self._has_kwargs or name in self._arguments
+            if len(self._reads_body) < 32:
+                self._reads_body[content_type] = wanted
+        return wanted
 
     def arguments(
         self, path_params: dict[str, t.Any], query_params: dict[str, t.Any], body: t.Any, content_type: str | None

@@ -94,14 +94,14 @@ class PlannedParameterDecorator(AsyncParameterDecorator):
             body = None
             content_type = None
             if _has_body(request):
-                content_type = request.mimetype
-                if has_kwargs or sanitize(operation.body_name(request.content_type)) in arguments:
+                content_type = _mimetype(request)
+                if plan.reads_body(content_type):
                     body = await _read_body(request)
             if content_type in FORM_CONTENT_TYPES:
                 kwargs = await _form_arguments(operation, request, body, arguments, has_kwargs, sanitize, content_type)
             else:
                 if content_type is None and plan.takes_body:
-                    content_type = request.mimetype
+                    content_type = _mimetype(request)
                 # Parsing the query string is skipped when the handler takes no query parameter.
                 query = request.query_params if plan.reads_query else {}
                 kwargs = plan.arguments(request.path_params, query, body, content_type)
@@ -138,6 +138,21 @@ async def _form_arguments(
         content_type=content_type,
     )
     return {sanitize(k): v for k, v in kwargs.items()}
+
+
+# Raw Content-Type header -> its media type, for the few distinct values clients send.
+_mimetypes: dict[bytes | None, str] = {}
+
+
+def _mimetype(request: ConnexionRequest) -> str:
+    """`request.mimetype` (the Content-Type without parameters), parsed once per distinct header."""
+    raw = next((value for name, value in request.scope["headers"] if name == b"content-type"), None)
+    mimetype = _mimetypes.get(raw)
+    if mimetype is None:
+        mimetype = request.mimetype
+        if len(_mimetypes) < _CACHE_LIMIT:
+            _mimetypes[raw] = mimetype
+    return mimetype
 
 
 def _has_body(request: ConnexionRequest) -> bool:

@@ -46,8 +46,13 @@ def alert(record: dict[str, Any], *, listed: bool = False) -> dict[str, Any]:
 
 
 def timestamp(instant: datetime) -> str:
-    """RFC 3339 in UTC with `Z` and no trailing zeros in the fraction (Go's RFC3339Nano)."""
-    text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    """RFC 3339 in UTC with `Z` and no trailing zeros in the fraction (Go's RFC3339Nano).
+
+    Formatted field by field: a third of strftime's cost, and the year always has four digits,
+    as Go writes it (strftime's %Y does not pad years before 1000).
+    """
+    i = instant
+    text = f"{i.year:04d}-{i.month:02d}-{i.day:02d}T{i.hour:02d}:{i.minute:02d}:{i.second:02d}"
     if instant.microsecond:
         text += f".{instant.microsecond:06d}".rstrip("0")
     return text + "Z"

@@ -7,21 +7,24 @@ handler and rebuilds the URI parser), inspects each security info function's sig
 ``json`` although the validator has just parsed it, and attempts form parsing even on a GET.
 Together that was ~30% of a GET's time in the engine.
 
-These subclasses keep Connexion as the router, validator and argument mapper (its own
-`get_arguments` still builds the handler's arguments) and only move the invariant work to the
-first request of each operation:
+These subclasses keep Connexion as the router, validator and argument mapper and only move the
+invariant work to start-up or to the first request of each operation:
 
 - `PlannedAsyncApp`: an `AsyncApp` whose operations are `PlannedOperation`s, with the cached
-  security handlers as defaults (validators are compiled once in `alertmock.validation`).
+  security handlers as defaults (validators are compiled once in `alertmock.validation`), and
+  whose APIs are loaded documents checked through `alertmock.spec_check`.
 - `PlannedOperation`: decorates its handler once.
-- `PlannedParameterDecorator`: the handler's argument names inspected once; the body read only
-  when the request has one and the handler takes it (JSON with orjson); no form parsing unless
-  the request is a form.
+- `PlannedParameterDecorator`: the handler's argument names inspected once and its arguments
+  mapped by `alertmock.argument_plan` (Connexion's conversions, its tables built once), from the
+  parameters the validator parsed (`alertmock.parsed_request`); the body read only when the
+  request has one and the handler takes it (JSON with orjson); no form parsing unless the
+  request is a form.
 - `PlannedRequestValidationMiddleware`: the parameter validator and URI parser of an operation
   built once, and per request media type its body schema, validator class and flags looked up
   once (Connexion rebuilds them, through `fnmatch`-based media type lookups, on every request).
 - `IndexedRoutingMiddleware`: each API's routes looked up through `alertmock.route_index`, which
-  tries only the routes a path's first segments allow, instead of every route in order.
+  tries only the routes a path's first segments allow, instead of every route in order; a path
+  for the root API goes straight to its router.
 - `PrefixedSwaggerUIMiddleware`: requests that cannot be for the Swagger UI or the served
   document skip its router (a dozen route matches per request) on a prefix test.
 """

@@ -24,7 +24,7 @@ from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.middleware import SESSION_HEADER, EngineMiddleware
-from alertmock.planned_app import PlannedAsyncApp
+from alertmock.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.resolver import HandlerResolver
 from alertmock.store import Sessions
 from alertmock.validation import validator_map
@@ -71,7 +71,10 @@ def create_app(config: Config | None = None) -> AsyncApp:
     runtime = create_runtime(config)
     resolver = HandlerResolver()
     # Connexion with its per-request invariants planned once (alertmock/planned_app.py).
-    app = PlannedAsyncApp(__name__)
+    app = PlannedAsyncApp(
+        __name__,
+        middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),
+    )
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.
         runtime.contract.resolved,

@@ -49,6 +49,7 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
 )
 from connexion.middleware.request_validation import logger as validation_logger
+from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
 from connexion.middleware.routing import _scope as _routing_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -70,6 +71,7 @@ from alertmock.spec_check import CheckedSpecification
 
 __all__ = [
     "MIDDLEWARES",
+    "MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION",
     "SECURITY_MAP",
     "IndexedRoutingMiddleware",
     "PlannedAsyncApp",
@@ -430,6 +432,8 @@ _REPLACED_MIDDLEWARES = {
     RequestValidationMiddleware: PlannedRequestValidationMiddleware,
 }
 MIDDLEWARES = [_REPLACED_MIDDLEWARES.get(m, m) for m in ConnexionMiddleware.default_middlewares]
+# Without response validation (the default when serving), its layer would only pass every request on.
+MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION = [m for m in MIDDLEWARES if m is not ResponseValidationMiddleware]
 
 
 class PlannedAsyncApp(AsyncApp):

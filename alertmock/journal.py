@@ -29,7 +29,7 @@ class Entry:
     path: str
     query: bytes
     headers: list[tuple[bytes, bytes]]
-    body: bytes
+    body: bytes | str  # str: already decoded and cut to what the journal shows
     status: int
     duration_ms: float
 
@@ -43,7 +43,7 @@ class Entry:
             "query": self.query.decode("latin-1"),
             # A repeated header keeps its last value, as a JSON object must.
             "headers": {name.decode("latin-1"): value.decode("latin-1") for name, value in self.headers},
-            "body": _text(self.body),
+            "body": self.body if isinstance(self.body, str) else _text(self.body),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
         }
@@ -72,11 +72,10 @@ class Journal:
         status: int,
         duration_ms: float,
     ) -> None:
-        # Only the part of a body the journal shows is kept: an entry stays small whatever was sent
-        # (4 bytes per character at most in UTF-8).
-        body = body[: MAX_BODY_CHARS * 4 + 4]
+        # A body longer than the journal shows is cut now, so an entry stays small whatever was sent.
+        kept: bytes | str = _text(body) if len(body) > MAX_BODY_CHARS else body
         self._entries.append(
-            Entry(next(self._ids), time, session, method, path, query, headers, body, status, duration_ms)
+            Entry(next(self._ids), time, session, method, path, query, headers, kept, status, duration_ms)
         )
 
     def entries(self, session: str, *, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:

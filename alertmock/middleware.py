@@ -26,6 +26,7 @@ from alertmock.store import DEFAULT_SESSION
 
 SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
+_SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
 
@@ -137,7 +138,7 @@ def _scan(raw: list[tuple[bytes, bytes]]) -> _Seen:
     seen = _Seen()
     from_cookie = None
     for name, value in raw:
-        if name == b"x-mock-session":
+        if name == _SESSION_HEADER_RAW:
             if seen.session is None:
                 seen.session = value.decode("latin-1") or None
         elif name == b"cookie":

@@ -9,9 +9,10 @@ values, so sharing them is safe. Entries are keyed by the URI parser's class: an
 resolve the same request differently.
 
 Clients repeat their query strings (a list page after page, a poller), so a parsed query is also
-remembered per URI parser (one per operation) by the raw query string, when it holds only
-scalars and lists of scalars: the argument mapping hands handlers new values made from those
-(Connexion copies lists, not the insides of objects), so nothing can change a remembered one.
+remembered per URI parser (the validator's, one per operation) by the raw query string, when the
+string is short and its values are scalars and lists of scalars: the argument mapping hands
+handlers new values made from those (Connexion copies lists, not the insides of objects), so
+nothing can change a remembered one, and what is kept stays small.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _KEY = "alertmock.parsed_parameters"
 # Per URI parser (gone with its app), raw query string -> parsed query.
 _QUERIES: weakref.WeakKeyDictionary[t.Any, dict[bytes, dict[str, t.Any]]] = weakref.WeakKeyDictionary()
 _QUERIES_PER_PARSER = 256
+_LONGEST_REMEMBERED = 1024  # bytes of query string
 
 
 class SharedParsingRequest(ConnexionRequest):
@@ -59,7 +61,7 @@ def _parse_query(request: ConnexionRequest) -> dict[str, t.Any]:
     parsed = known.get(raw)
     if parsed is None:
         parsed = ConnexionRequest.query_params.fget(request)  # type: ignore[attr-defined]
-        if all(_flat(value) for value in parsed.values()):
+        if len(raw) <= _LONGEST_REMEMBERED and all(_flat(value) for value in parsed.values()):
             if len(known) >= _QUERIES_PER_PARSER:
                 known.clear()
             known[raw] = parsed

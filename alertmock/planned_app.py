@@ -439,9 +439,10 @@ MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION = [m for m in MIDDLEWARES if m is not Re
 class PlannedAsyncApp(AsyncApp):
     """`AsyncApp` with the per-request invariants computed once (see the module docstring).
 
-    `security_map` defaults to the cached handlers and `middlewares` to Connexion's with the
-    prefixed Swagger UI middleware and the planned request validation. APIs are added as loaded
-    documents (dicts), validated through `alertmock.spec_check`.
+    `security_map` defaults to the cached handlers and `middlewares` to `MIDDLEWARES`: Connexion's,
+    with the prefixed Swagger UI, the indexed routing and the planned request validation
+    (`create_app` leaves out response validation unless asked). APIs are added as loaded documents
+    (dicts), validated through `alertmock.spec_check`.
     """
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:

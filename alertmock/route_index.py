@@ -1,12 +1,11 @@
 """Routing that only tries the routes a path can match, by its first literal segments.
 
-Starlette's `Router` tries its routes in order, one regex each, until one matches: with every
-vendor's operations in one API, a Scalingo request went through ~33 regexes (most of its
-routing time) before reaching its own. A route whose path starts with literal segments can only
-match paths that start with the same segments, so `IndexedRouter` narrows the list by the
-request's first two segments (`/api/subscriptions`, `/v1/apps`) before handing it to a plain
-Starlette router. The narrowed routes keep their order, so the first match is the one the full
-router would have found.
+Starlette's `Router` tries its routes in order, one regex each, until one matches: with several
+APIs' operations in one contract, a request for the last of them went through dozens of regexes
+(most of its routing time) before reaching its own. A route whose path starts with literal
+segments can only match paths that start with the same segments, so `IndexedRouter` narrows the
+list by the request's first two segments before handing it to a plain Starlette router. The
+narrowed routes keep their order, so the first match is the one the full router would have found.
 
 Only a hit is served by the narrowed list. When none of its routes matches even partially, the
 full router runs as before (trailing-slash redirects, the chained API, the default): unmatched
@@ -23,11 +22,13 @@ from starlette.types import Receive, Scope, Send
 
 __all__ = ["IndexedRouter"]
 
-# Segments looked at: enough to tell the vendors' APIs and resources apart (`/api/3.12/…` has a
-# parameter second, so Tableau's routes are found by `/api` alone).
+# Segments looked at: an API prefix and a resource, typically (a route with a parameter in second
+# place is found by its first segment alone).
 DEPTH = 2
-# Distinct leading segments remembered; fuzzers invent new ones, past this they are narrowed per request.
+# Narrowed routers remembered. Clients (fuzzers) invent leading segments without end: past this
+# many the cache starts again, and keys longer than KEY_LIMIT characters are never kept.
 CACHE_LIMIT = 256
+KEY_LIMIT = 200
 
 Key = tuple[str, ...]
 
@@ -70,7 +71,9 @@ class IndexedRouter(Router):
     def _narrow(self, key: Key) -> Router:
         routes = [route for route in self.routes if can_match(literal_prefix(route), key)]
         narrowed = Router(routes=routes, redirect_slashes=False, default=self._full)
-        if len(self._narrowed) < CACHE_LIMIT:
+        if sum(map(len, key)) <= KEY_LIMIT:
+            if len(self._narrowed) >= CACHE_LIMIT:
+                self._narrowed.clear()
             self._narrowed[key] = narrowed
         return narrowed
 

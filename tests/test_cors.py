@@ -21,9 +21,20 @@ async def varying(request) -> PlainTextResponse:  # type: ignore[no-untyped-def]
     return PlainTextResponse("varying", headers={"Vary": "Accept"})
 
 
+async def varying_twice(request) -> PlainTextResponse:  # type: ignore[no-untyped-def]
+    response = PlainTextResponse("varying twice", headers={"Vary": "Accept"})
+    response.raw_headers.append((b"x-between", b"1"))
+    response.raw_headers.append((b"vary", b"Accept-Language"))
+    return response
+
+
 def _client(cls: type[CORSMiddleware]) -> TestClient:
     app = Starlette(
-        routes=[Route("/plain", plain, methods=["GET", "POST"]), Route("/varying", varying)],
+        routes=[
+            Route("/plain", plain, methods=["GET", "POST"]),
+            Route("/varying", varying),
+            Route("/varying-twice", varying_twice),
+        ],
         middleware=[Middleware(cls, allow_origins=["*"], allow_methods=["*"], allow_headers=["x-custom"])],
     )
     return TestClient(app)
@@ -32,6 +43,7 @@ def _client(cls: type[CORSMiddleware]) -> TestClient:
 CASES = [
     ("GET", "/plain", {}),
     ("GET", "/varying", {}),
+    ("GET", "/varying-twice", {}),
     ("GET", "/plain", {"Origin": "http://app.example"}),
     ("GET", "/varying", {"Origin": "http://app.example"}),
     ("POST", "/plain", {}),

@@ -106,3 +106,14 @@ def test_the_control_api_has_its_own_page(widgets) -> None:
     document = widgets.get("/__mock/openapi.json").json()
     assert "/seed" in document["paths"]
     assert document["servers"][0]["url"] == "/__mock"
+
+
+def test_journal_shows_a_long_body_cut_to_its_limit(widgets) -> None:
+    from alertmock.journal import MAX_BODY_CHARS
+
+    name = "é" * (MAX_BODY_CHARS + 10)  # two bytes each in UTF-8: well past the limit in bytes too
+    widgets.post("/w/items", json={"item": {"name": name}}, headers=KEY)
+    body = widgets.get("/__mock/requests").json()["requests"][-1]["body"]
+    assert len(body) == MAX_BODY_CHARS + 1
+    assert body.endswith("…")
+    assert body.startswith('{"item":{"name":"éé') or body.startswith('{"item": {"name": "éé')

@@ -92,6 +92,21 @@ XML_EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE tsRequest [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <tsRequest><dataAlert subject="&xxe;"/></tsRequest>"""
 
+# Well-formed bodies nested far deeper than any service's (inside Scalingo's free-form metadata,
+# under a Tableau alert): they used to pass parsing and fail later, when the answer was written.
+DEEP_JSON = (
+    b'{"type": "ALERTS", "alert": {"container_type": "web", "metric": "cpu", "limit": 0.5, "metadata": '
+    + b'{"a": ' * 300
+    + b"1"
+    + b"}" * 300
+    + b"}}"
+)
+
+
+def _deep_xml(levels: int) -> bytes:
+    return b'<tsRequest><dataAlert subject="x">' + b"<a>" * levels + b"</a>" * levels + b"</dataAlert></tsRequest>"
+
+
 # (case name, Content-Type, body): each is sent to every vendor's write operation.
 HOSTILE_BODIES: list[tuple[str, str, bytes]] = [
     ("json-invalid-utf8", "application/json", b'{"type": "\xff\xfe\xfd", "alert": {"metric": "\xc3\x28"}}'),
@@ -100,12 +115,15 @@ HOSTILE_BODIES: list[tuple[str, str, bytes]] = [
     ("json-nan", "application/json", b'{"alert": {"container_type": "web", "metric": "cpu", "limit": NaN}}'),
     ("json-lone-surrogate", "application/json", b'{"type": "\\ud800", "alert": {"metric": "\\udfff"}}'),
     ("json-deep-nesting", "application/json", b"[" * 100_000),
+    ("json-deep-but-well-formed", "application/json", DEEP_JSON),
     ("json-array-not-object", "application/json", b"[1, 2, 3]"),
     ("json-null", "application/json", b"null"),
     ("json-unknown-charset", "application/json; charset=klingon", b'{"type": "\xe2\x98\x83"}'),
     ("xml-malformed", "application/xml", b"<tsRequest><dataAlert subject='x'"),
     ("xml-invalid-utf8", "application/xml", b'<tsRequest><dataAlert subject="\xff\xfe"/></tsRequest>'),
     ("xml-bomb", "application/xml", XML_BOMB),
+    ("xml-deep-300", "application/xml", _deep_xml(300)),
+    ("xml-deep-1500", "application/xml", _deep_xml(1500)),
     ("xml-external-entity", "application/xml", XML_EXTERNAL_ENTITY),
     ("xml-wrong-root", "text/xml", b"<html><body>hello</body></html>"),
     ("text-plain", "text/plain", b"hello"),
@@ -186,3 +204,13 @@ def test_an_unsatisfiable_accept_header_gets_a_vendor_4xx(client: TestClient, ta
     headers = {**target.headers, "Content-Type": target.media_type, "Accept": "image/png"}
     answer = client.request(method, path, content=target.body, headers=headers)
     assert answer.status_code == 406, answer.text[:300]
+
+
+def test_ordinary_nesting_is_still_accepted(client: TestClient) -> None:
+    # The nesting limit is far above what the services' own bodies use: 20 levels of metadata pass.
+    metadata = b'{"a": ' * 20 + b'"deep"' + b"}" * 20
+    body = b'{"alert": {"container_type": "web", "metric": "cpu", "limit": 0.5, "metadata": ' + metadata + b"}}"
+    headers = {"Authorization": "Basic OnRrLXVzLWRlbW8tdG9rZW4=", "Content-Type": "application/json"}
+    answer = client.post("/v1/apps/5ab1128fdccb8b0001111963/alerts", content=body, headers=headers)
+    assert answer.status_code == 201, answer.text[:300]
+    assert json.dumps(answer.json()["alert"]["metadata"]).count('"a"') == 20

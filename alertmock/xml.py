@@ -256,31 +256,7 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
             out[slot] = tag + ">"
             out.append(end)
 
-    if children:
-        return write
-
-    def write_attributes(out: list[str], values: list[str], data: Any) -> None:
-        # Most objects are attributes only (references, pagination): no slot, no children to look up.
-        if type(data) is not dict:
-            other(out, values, data)
-            return
-        tag = head
-        for key, value in data.items():
-            prefix = prefixes.get(key)
-            if prefix is None:
-                if value is None:
-                    continue
-                write(out, values, data)  # an unknown property, written as an element
-                return
-            if type(value) is not str:
-                if value is None:
-                    continue
-                value = _plain(value)
-            values.append(value)
-            tag = f'{tag}{prefix}{value}"'
-        out.append(tag + " />")
-
-    return write_attributes
+    return write
 
 
 def _other_writer(schema: Schema, name: str, xmlns: str | None, is_property: bool) -> Writer:

@@ -261,7 +261,11 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
 
 def _other_writer(schema: Schema, name: str, xmlns: str | None, is_property: bool) -> Writer:
     """What the writer of `name` writes for data other than a dict."""
-    array = _array_writer(_entry(name, schema)) if is_property else None
+    # Only an array property gets a compiled item writer; a list where the schema has none is the
+    # generic writer's (same bytes), so properties do not each compile a writer for `{}` items.
+    resolved = effective(schema)
+    is_array = resolved.get("type") == "array" or "items" in resolved
+    array = _array_writer(_entry(name, schema)) if is_property and is_array else None
     generic = _generic_writer(schema, name, xmlns, is_property)
     head = f'<{name} xmlns="{xmlns}"' if xmlns is not None else "<" + name
 

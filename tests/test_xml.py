@@ -147,6 +147,7 @@ EDGE_SCHEMA: dict[str, Any] = {
         {"allof": {"x": "y", "z": "w"}, "ref": MappingProxyType({"id": "m", "name": "p"})},
         {"ref": {"x": None, "id": "1", "y": "an unknown child"}},
         {"ref": "text where an object belongs", "list": "not a list", "node": ["a", {"id": "x"}]},
+        {"text": ["a list where a string belongs", "b & c"], "ref": [{"id": "1"}, {"id": "2"}]},
         "scalar root",
         ["a", "list", "as", "root"],
         {},

@@ -23,6 +23,9 @@ from connexion.utils import deep_merge, is_null, is_nullable
 
 __all__ = ["ArgumentPlan"]
 
+# Per-content-type entries kept per operation: keyed by what clients send, so bounded.
+_PER_OPERATION = 32
+
 
 class ArgumentPlan:
     def __init__(
@@ -54,7 +57,7 @@ class ArgumentPlan:
         if wanted is None:
             name = self._sanitize(self.operation.body_name(content_type))
             wanted = self._has_kwargs or name in self._arguments
-            if len(self._reads_body) < 32:
+            if len(self._reads_body) < _PER_OPERATION:
                 self._reads_body[content_type] = wanted
         return wanted
 
@@ -107,7 +110,6 @@ class ArgumentPlan:
             taken = bool(self._arguments or self._has_kwargs) and (self._has_kwargs or name in self._arguments)
             schema = operation.body_schema(content_type)
             plan = (name if taken else None, is_nullable(schema), schema.get("default", {}))
-            # Keyed by what clients send: bounded like the validation plans.
-            if len(self._bodies) < 32:
+            if len(self._bodies) < _PER_OPERATION:
                 self._bodies[content_type] = plan
         return plan

@@ -24,8 +24,8 @@ from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.middleware import SESSION_HEADER, EngineMiddleware
-from alertmock.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.resolver import HandlerResolver
+from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.store import Sessions
 from alertmock.validation import validator_map
 
@@ -70,7 +70,7 @@ def create_app(config: Config | None = None) -> AsyncApp:
     config = config or Config()
     runtime = create_runtime(config)
     resolver = HandlerResolver()
-    # Connexion with its per-request invariants planned once (alertmock/planned_app.py).
+    # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
     app = PlannedAsyncApp(
         __name__,
         middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),

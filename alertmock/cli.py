@@ -130,7 +130,7 @@ def _export_env(config: Config) -> None:
 
 
 def lint(args: argparse.Namespace) -> int:
-    from alertmock.lint import run_lint
+    from alertmock.tools.lint import run_lint
 
     return run_lint(args.spec or Config.from_env().spec, out=sys.stdout)
 

@@ -8,7 +8,7 @@ import pytest
 
 from alertmock.config import DEFAULT_SPEC
 from alertmock.contract import Contract
-from alertmock.lint import (
+from alertmock.tools.lint import (
     check_examples_validate,
     check_operations_complete,
     check_spec_valid,

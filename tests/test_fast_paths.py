@@ -1,6 +1,6 @@
 """The fast paths answer exactly what the straightforward code they replaced answered.
 
-`alertmock.planned_app` (Connexion's per-operation work done once), the plan-based XML writer of
+`alertmock.shims.planned_app` (Connexion's per-operation work done once), the plan-based XML writer of
 `alertmock.xml` and the per-request `base_url` cache are pure speed: every response, error
 message and byte must stay the same. Each test compares the fast path with a reference: stock
 Connexion, an ElementTree writer, a `base_url` built from Starlette's `Request` every call.
@@ -21,8 +21,8 @@ from starlette.testclient import TestClient
 import alertmock.app
 from alertmock import Config, context, create_app, xml
 from alertmock.contract import Contract
-from alertmock.planned_app import PlannedAsyncApp
 from alertmock.schemas import effective
+from alertmock.shims.planned_app import PlannedAsyncApp
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_APP = ROOT / "tests" / "engine" / "app"

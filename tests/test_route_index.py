@@ -8,7 +8,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route, Router
 from starlette.testclient import TestClient
 
-from alertmock.route_index import IndexedRouter, can_match, literal_prefix
+from alertmock.shims.route_index import IndexedRouter, can_match, literal_prefix
 
 
 def _endpoint(name: str):  # type: ignore[no-untyped-def]

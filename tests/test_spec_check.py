@@ -12,7 +12,7 @@ from connexion.spec import OpenAPISpecification
 from alertmock import Config
 from alertmock.app import CONTROLS_SPEC
 from alertmock.contract import Contract
-from alertmock.spec_check import CheckedSpecification, passes_fast_check
+from alertmock.shims.spec_check import CheckedSpecification, passes_fast_check
 
 CONTRACT = Contract(Config().spec).resolved
 SMALL: dict[str, Any] = {

@@ -20,7 +20,8 @@ from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidato
 from jsonschema import Draft4Validator, FormatChecker
 
 from alertmock.contract import resolve_document
-from alertmock.validation import FORMAT_CHECKER, _fast_path, accepts, compiled
+from alertmock.shims.schema_fast_path import _fast_path, accepts, compiled
+from alertmock.validation import FORMAT_CHECKER
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY_FORMATS = Draft4Validator.FORMAT_CHECKER

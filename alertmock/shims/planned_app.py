@@ -12,17 +12,17 @@ invariant work to start-up or to the first request of each operation:
 
 - `PlannedAsyncApp`: an `AsyncApp` whose operations are `PlannedOperation`s, with the cached
   security handlers as defaults (validators are compiled once in `alertmock.validation`), and
-  whose APIs are loaded documents checked through `alertmock.spec_check`.
+  whose APIs are loaded documents checked through `alertmock.shims.spec_check`.
 - `PlannedOperation`: decorates its handler once.
 - `PlannedParameterDecorator`: the handler's argument names inspected once and its arguments
-  mapped by `alertmock.argument_plan` (Connexion's conversions, its tables built once), from the
-  parameters the validator parsed (`alertmock.parsed_request`); the body read only when the
+  mapped by `alertmock.shims.argument_plan` (Connexion's conversions, its tables built once), from the
+  parameters the validator parsed (`alertmock.shims.parsed_request`); the body read only when the
   request has one and the handler takes it (JSON with orjson); no form parsing unless the
   request is a form.
 - `PlannedRequestValidationMiddleware`: the parameter validator and URI parser of an operation
   built once, and per request media type its body schema, validator class and flags looked up
   once (Connexion rebuilds them, through `fnmatch`-based media type lookups, on every request).
-- `IndexedRoutingMiddleware`: each API's routes looked up through `alertmock.route_index`, which
+- `IndexedRoutingMiddleware`: each API's routes looked up through `alertmock.shims.route_index`, which
   tries only the routes a path's first segments allow, instead of every route in order; a path
   for the root API goes straight to its router.
 - `PrefixedSwaggerUIMiddleware`: requests that cannot be for the Swagger UI or the served
@@ -64,10 +64,10 @@ from starlette._utils import get_route_path
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from alertmock.argument_plan import ArgumentPlan
-from alertmock.parsed_request import SharedParsingRequest
-from alertmock.route_index import IndexedRouter
-from alertmock.spec_check import CheckedSpecification
+from alertmock.shims.argument_plan import ArgumentPlan
+from alertmock.shims.parsed_request import SharedParsingRequest
+from alertmock.shims.route_index import IndexedRouter
+from alertmock.shims.spec_check import CheckedSpecification
 
 __all__ = [
     "MIDDLEWARES",
@@ -201,7 +201,7 @@ class PlannedDecorator(StarletteDecorator):
             if uri_parser is None:
                 # Needs the operation, known from the first request's context on.
                 uri_parser = self.uri_parser
-            # Reads the query the parameter validator parsed (alertmock/parsed_request.py).
+            # Reads the query the parameter validator parsed (alertmock/shims/parsed_request.py).
             request = SharedParsingRequest(_scope.get(), _receive.get(), uri_parser=uri_parser)
             return await decorated(request)
 
@@ -442,7 +442,7 @@ class PlannedAsyncApp(AsyncApp):
     `security_map` defaults to the cached handlers and `middlewares` to `MIDDLEWARES`: Connexion's,
     with the prefixed Swagger UI, the indexed routing and the planned request validation
     (`create_app` leaves out response validation unless asked). APIs are added as loaded documents
-    (dicts), validated through `alertmock.spec_check`.
+    (dicts), validated through `alertmock.shims.spec_check`.
     """
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
@@ -455,7 +455,7 @@ class PlannedAsyncApp(AsyncApp):
         """`ConnexionMiddleware.add_api` for an already loaded document, checked by `CheckedSpecification`.
 
         Connexion's own `add_api` builds its `Specification` inline, validating it the slow way
-        (alertmock/spec_check.py); this registers the API the same way with the checked one.
+        (alertmock/shims/spec_check.py); this registers the API the same way with the checked one.
         """
         middleware = self.middleware
         if middleware.middleware_stack is not None:

@@ -1,0 +1,1 @@
+"""Shortcuts through Connexion's and Starlette's internals, fenced in one place (see README.md)."""

@@ -1,0 +1,1 @@
+"""Developer tools built on the engine: the contract linter (and, later, verify)."""

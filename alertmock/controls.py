@@ -11,6 +11,7 @@ import alertmock
 from alertmock.context import current_runtime, current_session, current_state
 from alertmock.errors import BadRequestError, NotFoundError
 from alertmock.faults import FaultRule
+from alertmock.journal import Query
 from alertmock.negotiation import respond
 
 
@@ -54,9 +55,21 @@ async def import_state(body: dict[str, Any]) -> Response:
     return respond(_summary())
 
 
-async def list_requests(method: str | None = None, path: str | None = None) -> Response:
-    entries = current_runtime().journal.entries(current_session(), method=method, path=path)
-    return respond({"requests": entries})
+async def list_requests(
+    method: str | None = None,
+    path: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+    session: str | None = None,
+) -> Response:
+    try:
+        query = Query.parse(
+            session or current_session(), method=method, path=path, status=status, since=since, limit=limit
+        )
+    except ValueError as exc:
+        raise BadRequestError(str(exc)) from None
+    return respond({"requests": current_runtime().journal.entries(query)})
 
 
 async def clear_requests() -> Response:

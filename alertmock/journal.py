@@ -1,37 +1,53 @@
-"""The request journal: what clients sent and what they got, so tests can assert on it.
+"""The request journal: what clients sent and what they got, so tests and dashboards can read it back.
 
-Bounded (the oldest entries go first) and shared by all sessions; each entry names its session
-and a caller only ever sees and clears its own.
+Bounded (the oldest entries go first) and shared by all sessions; each entry names its session.
+A caller reads its own session's entries unless it names another (or ``*``, every session).
 
 Every request is recorded but few are ever read back, so an entry keeps the raw values (the
-ASGI header list, the body bytes, the clock's datetime) and is turned into JSON-ready data only
-when someone asks for it.
+ASGI header lists, the body bytes, the clock's datetime) and is turned into JSON-ready data only
+when someone asks for it. Bodies, sent and answered, are cut to `MAX_BODY_CHARS` when recorded.
+
+The whole interface is `Journal.record(Entry)`, `Journal.entries(Query)` and `Journal.clear(session)`;
+another backend (shared between processes) implements those three.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import itertools
+import re
 from collections import deque
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 MAX_BODY_CHARS = 64 * 1024
+# Enough bytes for MAX_BODY_CHARS characters of any UTF-8 text: what a recorder needs to keep.
+MAX_BODY_BYTES = 4 * MAX_BODY_CHARS
+EVERY_SESSION = "*"
+
+Headers = list[tuple[bytes, bytes]]
 
 
 @dataclass(slots=True)
 class Entry:
-    id: int
+    """One exchange. `id` is given by the journal when recorded."""
+
     time: datetime
     session: str
     method: str
     path: str
     query: bytes
-    headers: list[tuple[bytes, bytes]]
+    headers: Headers
     body: bytes | str  # str: already decoded and cut to what the journal shows
     status: int
     duration_ms: float
+    response_headers: Headers = field(default_factory=list)
+    response_body: bytes | str = b""
+    operation_id: str | None = None  # the contract's operationId Connexion routed to, if any
+    vendor: str | None = None  # whose API answered (the matched operation's, else the path's)
+    fault: str | None = None  # "error", "drop" or "latency" when PUT /__mock/faults shaped the answer
+    id: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,12 +57,24 @@ class Entry:
             "method": self.method,
             "path": self.path,
             "query": self.query.decode("latin-1"),
-            # A repeated header keeps its last value, as a JSON object must.
-            "headers": {name.decode("latin-1"): value.decode("latin-1") for name, value in self.headers},
-            "body": self.body if isinstance(self.body, str) else _text(self.body),
+            "headers": _header_object(self.headers),
+            "body": _shown(self.body),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
+            "operation_id": self.operation_id,
+            "vendor": self.vendor,
+            "fault": self.fault,
+            "response": {"headers": _header_object(self.response_headers), "body": _shown(self.response_body)},
         }
+
+
+def _header_object(headers: Headers) -> dict[str, str]:
+    # A repeated header keeps its last value, as a JSON object must.
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
+
+
+def _shown(body: bytes | str) -> str:
+    return body if isinstance(body, str) else _text(body)
 
 
 def _text(body: bytes) -> str:
@@ -54,40 +82,101 @@ def _text(body: bytes) -> str:
     return text if len(text) <= MAX_BODY_CHARS else text[:MAX_BODY_CHARS] + "…"
 
 
+def bounded(body: bytes) -> bytes | str:
+    """A body as an entry keeps it: raw when short (decoded only if read), else cut now."""
+    return _text(body) if len(body) > MAX_BODY_CHARS else body
+
+
+_STATUS = re.compile(r"^([1-5])(?:xx|XX)$|^([1-5]\d\d)$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which entries to read: `GET /__mock/requests` parameters, parsed (see `Query.parse`)."""
+
+    session: str  # a session name, or EVERY_SESSION
+    method: str | None = None
+    path: str | None = None  # a glob (``/api/jobs/*``)
+    statuses: tuple[tuple[int, int], ...] = ()  # inclusive ranges; empty: any status
+    since_id: int | None = None
+    since_time: datetime | None = None
+    limit: int | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        session: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+    ) -> Query:
+        """Raises ValueError with a sentence a client can act on."""
+        since_id = since_time = None
+        if since is not None and since.strip().isdigit():
+            since_id = int(since)
+        elif since is not None:
+            try:
+                since_time = datetime.fromisoformat(since.strip().replace("Z", "+00:00").replace(" ", "+"))
+            except ValueError:
+                raise ValueError(f"since={since!r} is neither an entry id nor an ISO 8601 instant") from None
+            if since_time.tzinfo is None:
+                since_time = since_time.replace(tzinfo=UTC)
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
+        return cls(
+            session=session,
+            method=method.upper() if method else None,
+            path=path or None,
+            statuses=tuple(_status_range(part) for part in (status or "").split(",") if part.strip()),
+            since_id=since_id,
+            since_time=since_time,
+            limit=limit,
+        )
+
+    def matches(self, entry: Entry) -> bool:
+        return (
+            (self.session == EVERY_SESSION or entry.session == self.session)
+            and (self.method is None or entry.method == self.method)
+            and (self.path is None or fnmatch.fnmatchcase(entry.path, self.path))
+            and (not self.statuses or any(low <= entry.status <= high for low, high in self.statuses))
+            and (self.since_id is None or entry.id > self.since_id)
+            and (self.since_time is None or entry.time > self.since_time)
+        )
+
+    def page(self, matching: list[Entry]) -> list[Entry]:
+        """`limit` entries, oldest first: the newest ones, or with `since` the first after it, so a
+        poller that passes the last id it saw never skips an entry."""
+        if self.limit is None or len(matching) <= self.limit:
+            return matching
+        paging_forward = self.since_id is not None or self.since_time is not None
+        return matching[: self.limit] if paging_forward else matching[-self.limit :]
+
+
+def _status_range(text: str) -> tuple[int, int]:
+    found = _STATUS.match(text.strip())
+    if found is None:
+        raise ValueError(f"status={text.strip()!r} is not a status (503) or a class (5xx)")
+    if found.group(1):
+        hundred = int(found.group(1)) * 100
+        return hundred, hundred + 99
+    return int(found.group(2)), int(found.group(2))
+
+
 class Journal:
     def __init__(self, size: int) -> None:
         self._entries: deque[Entry] = deque(maxlen=size)
         self._ids = itertools.count(1)
 
-    def record(
-        self,
-        *,
-        time: datetime,
-        session: str,
-        method: str,
-        path: str,
-        query: bytes,
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        status: int,
-        duration_ms: float,
-    ) -> None:
-        # A body longer than the journal shows is cut now, so an entry stays small whatever was sent.
-        kept: bytes | str = _text(body) if len(body) > MAX_BODY_CHARS else body
-        self._entries.append(
-            Entry(next(self._ids), time, session, method, path, query, headers, kept, status, duration_ms)
-        )
+    def record(self, entry: Entry) -> None:
+        entry.id = next(self._ids)
+        self._entries.append(entry)
 
-    def entries(self, session: str, *, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
-        """Oldest first; `path` may be a glob (``/api/jobs/*``)."""
-        wanted = method.upper() if method is not None else None
-        return [
-            e.as_json()
-            for e in self._entries
-            if e.session == session
-            and (wanted is None or e.method == wanted)
-            and (path is None or fnmatch.fnmatchcase(e.path, path))
-        ]
+    def entries(self, query: Query) -> list[dict[str, Any]]:
+        """Oldest first."""
+        return [e.as_json() for e in query.page([e for e in self._entries if query.matches(e)])]
 
     def clear(self, session: str) -> int:
         kept = [e for e in self._entries if e.session != session]

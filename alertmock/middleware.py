@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from alertmock.context import Runtime, bind
 from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
+from alertmock.journal import MAX_BODY_BYTES, Entry, bounded
 from alertmock.preferences import parse_preferences
 from alertmock.store import DEFAULT_SESSION
 
@@ -58,15 +59,9 @@ class EngineMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 0
+        observed = _Observed(send)
         body = b""
-
-        async def send_and_observe(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        fault = None
         try:
             try:
                 preferences = None
@@ -79,31 +74,54 @@ class EngineMiddleware:
                 bind(self.runtime, scope, session, preferences)
                 verdict = self.runtime.faults.judge(session, scope["method"], scope["path"])
                 delay = (preferences.delay_ms / 1000 if preferences else 0) + (verdict.delay_seconds if verdict else 0)
+                if verdict is not None and verdict.delay_seconds:
+                    fault = "latency"
                 if delay:
                     await asyncio.sleep(delay)
                 if verdict is not None and verdict.drop:
-                    await _drop(send)
+                    fault = "drop"
+                    await _drop(observed)
                     return
                 if verdict is not None and verdict.error_status is not None:
+                    fault = "error"
                     raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
             except ApiError as error:
-                await render(Request(scope), error, self.runtime)(scope, receive, send_and_observe)
+                await render(Request(scope), error, self.runtime)(scope, receive, observed)
                 return
-            await self.app(scope, receive, send_and_observe)
+            await self.app(scope, receive, observed)
         finally:
-            self._journal(scope, headers, session, body, status, started)
+            self._journal(scope, headers, session, body, observed, fault, started)
 
-    def _journal(self, scope: Scope, headers: Headers, session: str, body: bytes, status: int, started: float) -> None:
+    def _journal(
+        self,
+        scope: Scope,
+        headers: Headers,
+        session: str,
+        body: bytes,
+        observed: _Observed,
+        fault: str | None,
+        started: float,
+    ) -> None:
+        routing = scope["extensions"].get("connexion_routing")
+        operation_id = routing.get("operation_id") if routing else None
+        vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
         self.runtime.journal.record(
-            time=self.runtime.clock.now(),
-            session=session,
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b""),
-            headers=list(headers.raw),
-            body=body,
-            status=status,
-            duration_ms=(time.perf_counter() - started) * 1000,
+            Entry(
+                time=self.runtime.clock.now(),
+                session=session,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b""),
+                headers=list(headers.raw),
+                body=bounded(body),
+                status=observed.status,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                response_headers=observed.headers,
+                response_body=bounded(b"".join(observed.body)),
+                operation_id=operation_id,
+                vendor=vendor.name if vendor is not None else None,
+                fault=fault,
+            )
         )
 
     async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
@@ -124,6 +142,31 @@ class EngineMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+class _Observed:
+    """The ASGI `send` of a request, noting what was answered: status, headers, and the body up to
+    what the journal keeps."""
+
+    __slots__ = ("body", "headers", "kept", "send", "status")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body: list[bytes] = []
+        self.kept = 0
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", ()))
+        elif message["type"] == "http.response.body" and self.kept <= MAX_BODY_BYTES:
+            chunk = message.get("body", b"")
+            if chunk:
+                self.body.append(chunk)
+                self.kept += len(chunk)
+        await self.send(message)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ This module only turns arguments into a `Config` and calls the engine.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,7 +56,11 @@ def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command's options; building it reads no file (``--help`` works anywhere)."""
+    from alertmock import __version__
+
     parser = argparse.ArgumentParser(prog="alertmock", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"alertmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
     _lint_parser(sub)
@@ -138,6 +143,9 @@ def lint(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "verify":
+        if importlib.util.find_spec("schemathesis") is None:
+            print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
+            return 2
         from alertmock.verify import main as verify
 
         return verify(args)

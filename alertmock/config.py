@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from alertmock.bundle import bundle_root
 from alertmock.store import DEFAULT_COLLECTION_CAP, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_SECONDS
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = PROJECT_ROOT / "openapi.yaml"
-DEFAULT_FIXTURES = PROJECT_ROOT / "fixtures"
+# The installed package's copies, or a checkout's root (alertmock/bundle.py): never the working directory.
+DEFAULT_SPEC = bundle_root() / "openapi.yaml"
+DEFAULT_FIXTURES = bundle_root() / "fixtures"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010
 DEFAULT_MAX_BODY_BYTES = 1_048_576

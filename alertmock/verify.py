@@ -419,7 +419,8 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
 def add_arguments(parser: Any) -> None:
     """The ``verify`` subcommand's options (kept here so cli.py only wires it)."""
     parser.add_argument("--url", help="base URL of the deployment (e.g. https://tableau.example.com)")
-    parser.add_argument("--api", required=True, choices=vendor_names(), help="which vendor's operations to verify")
+    # No `choices`: listing them would read the contract whenever the parser is built (--help).
+    parser.add_argument("--api", required=True, help="which vendor's operations to verify (a vendor of the contract)")
     parser.add_argument("--token", help="Matatika access token, Scalingo API token, or a Tableau X-Tableau-Auth token")
     parser.add_argument("--username", help="Tableau user to sign in as (with --password)")
     parser.add_argument("--password", help="Tableau password")

@@ -23,10 +23,10 @@ from alertmock.fixtures import load_fixtures
 from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
+from alertmock.memory_store import MemorySessions
 from alertmock.middleware import SESSION_HEADER, EngineMiddleware
 from alertmock.resolver import HandlerResolver
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
-from alertmock.store import Sessions
 from alertmock.validation import validator_map
 
 # Headers every client may send, allowed in CORS preflights with those the contract names
@@ -52,7 +52,7 @@ def create_runtime(config: Config) -> Runtime:
     return Runtime(
         config=config,
         contract=contract,
-        sessions=Sessions(
+        sessions=MemorySessions(
             load_fixtures(config.fixtures),
             cap=config.collection_cap,
             max_sessions=config.max_sessions,

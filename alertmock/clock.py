@@ -26,7 +26,7 @@ class Clock:
         elapsed = (time.monotonic() - self._started) * self.speed
         return self._origin + timedelta(seconds=elapsed) + self._offset
 
-    def advance(self, seconds: float) -> None:
+    async def advance(self, seconds: float) -> None:
         """Move simulated time forward (the control API uses it to finish jobs on demand)."""
         self._offset += timedelta(seconds=seconds)
 

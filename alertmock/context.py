@@ -46,13 +46,15 @@ class Runtime:
 _runtime: ContextVar[Runtime] = ContextVar("alertmock.runtime")
 _scope: ContextVar[Scope] = ContextVar("alertmock.scope")
 _session: ContextVar[str] = ContextVar("alertmock.session", default=DEFAULT_SESSION)
+_state: ContextVar[State] = ContextVar("alertmock.state")
 _preferences: ContextVar[Preferences | None] = ContextVar("alertmock.preferences", default=None)
 
 
-def bind(runtime: Runtime, scope: Scope, session: str, preferences: Preferences | None = None) -> None:
+def bind(runtime: Runtime, scope: Scope, session: str, state: State, preferences: Preferences | None = None) -> None:
     _runtime.set(runtime)
     _scope.set(scope)
     _session.set(session)
+    _state.set(state)
     _preferences.set(preferences)
 
 
@@ -65,8 +67,8 @@ def current_runtime() -> Runtime:
 
 
 def current_state() -> State:
-    """The caller's session state (created from the fixtures on first use)."""
-    return _runtime.get().sessions.get(_session.get())
+    """The caller's session state (opened by the middleware, created from the fixtures on first use)."""
+    return _state.get()
 
 
 def current_session() -> str:

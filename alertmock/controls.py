@@ -13,11 +13,11 @@ from alertmock.errors import BadRequestError, NotFoundError
 from alertmock.faults import FaultRule
 from alertmock.journal import Query
 from alertmock.negotiation import respond
+from alertmock.store import State
 
 
-def _summary() -> dict[str, Any]:
-    state = current_state()
-    return {"session": current_session(), "kinds": {kind: state.count(kind) for kind in state.kinds()}}
+async def _summary(state: State) -> dict[str, Any]:
+    return {"session": current_session(), "kinds": {kind: await state.count(kind) for kind in await state.kinds()}}
 
 
 async def get_health() -> Response:
@@ -28,21 +28,21 @@ async def get_health() -> Response:
             "version": alertmock.__version__,
             "operations": len(runtime.contract.operations),
             "fallback_operations": list(runtime.extras.get("fallback_operations", [])),
-            "sessions": runtime.sessions.names(),
+            "sessions": await runtime.sessions.names(),
         }
     )
 
 
 async def reset_state() -> Response:
     runtime, session = current_runtime(), current_session()
-    runtime.sessions.reset(session)
-    runtime.journal.clear(session)
-    runtime.faults.clear(session)
-    return respond(_summary())
+    state = await runtime.sessions.reset(session)
+    await runtime.journal.clear(session)
+    await runtime.faults.clear(session)
+    return respond(await _summary(state))
 
 
 async def export_state() -> Response:
-    return respond({"session": current_session(), "collections": current_state().export()})
+    return respond({"session": current_session(), "collections": await current_state().export()})
 
 
 async def import_state(body: dict[str, Any]) -> Response:
@@ -51,8 +51,9 @@ async def import_state(body: dict[str, Any]) -> Response:
         ids = [str(r["id"]) for r in records]
         if len(set(ids)) != len(ids):
             raise BadRequestError(f"duplicate ids in {kind}")
-    current_state().load(collections)
-    return respond(_summary())
+    state = current_state()
+    await state.load(collections)
+    return respond(await _summary(state))
 
 
 async def list_requests(
@@ -69,40 +70,41 @@ async def list_requests(
         )
     except ValueError as exc:
         raise BadRequestError(str(exc)) from None
-    return respond({"requests": current_runtime().journal.entries(query)})
+    return respond({"requests": await current_runtime().journal.entries(query)})
 
 
 async def clear_requests() -> Response:
-    current_runtime().journal.clear(current_session())
+    await current_runtime().journal.clear(current_session())
     return respond(None, 204)
 
 
 async def get_faults() -> Response:
-    rules = current_runtime().faults.get(current_session())
+    rules = await current_runtime().faults.get(current_session())
     return respond({"rules": [r.as_json() for r in rules]})
 
 
 async def set_faults(body: dict[str, Any]) -> Response:
     rules = [FaultRule.from_json(rule) for rule in body["rules"]]
-    current_runtime().faults.set(current_session(), rules)
+    await current_runtime().faults.set(current_session(), rules)
     return respond({"rules": [r.as_json() for r in rules]})
 
 
 async def clear_faults() -> Response:
-    current_runtime().faults.clear(current_session())
+    await current_runtime().faults.clear(current_session())
     return respond(None, 204)
 
 
 async def seed_records(body: dict[str, Any]) -> Response:
     kind, count = body["kind"], body["count"]
     state, generator = current_state(), current_runtime().generator
-    templates = state.list(kind)
+    templates = await state.list(kind)
     if not templates:
-        raise NotFoundError(f"No records of kind {kind!r} to model new ones on; kinds: {', '.join(state.kinds())}")
+        kinds = ", ".join(await state.kinds())
+        raise NotFoundError(f"No records of kind {kind!r} to model new ones on; kinds: {kinds}")
     for template in itertools.islice(itertools.cycle(templates), count):
         record = generator.vary(template)
-        state.put(kind, str(record["id"]), record)
-    return respond({"kind": kind, "created": count, "total": state.count(kind)}, 201)
+        await state.put(kind, str(record["id"]), record)
+    return respond({"kind": kind, "created": count, "total": await state.count(kind)}, 201)
 
 
 async def get_clock() -> Response:
@@ -110,5 +112,5 @@ async def get_clock() -> Response:
 
 
 async def advance_clock(body: dict[str, Any]) -> Response:
-    current_runtime().clock.advance(float(body["advance_seconds"]))
+    await current_runtime().clock.advance(float(body["advance_seconds"]))
     return await get_clock()

@@ -63,13 +63,13 @@ class Faults:
         self._rules: dict[str, list[FaultRule]] = {}
         self._random = random.Random(seed)
 
-    def set(self, session: str, rules: list[FaultRule]) -> None:
+    async def set(self, session: str, rules: list[FaultRule]) -> None:
         self._rules[session] = rules
 
-    def get(self, session: str) -> list[FaultRule]:
+    async def get(self, session: str) -> list[FaultRule]:
         return self._rules.get(session, [])
 
-    def clear(self, session: str) -> None:
+    async def clear(self, session: str) -> None:
         self._rules.pop(session, None)
 
     def judge(self, session: str, method: str, path: str) -> Verdict | None:

@@ -170,15 +170,15 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=size)
         self._ids = itertools.count(1)
 
-    def record(self, entry: Entry) -> None:
+    async def record(self, entry: Entry) -> None:
         entry.id = next(self._ids)
         self._entries.append(entry)
 
-    def entries(self, query: Query) -> list[dict[str, Any]]:
+    async def entries(self, query: Query) -> list[dict[str, Any]]:
         """Oldest first."""
         return [e.as_json() for e in query.page([e for e in self._entries if query.matches(e)])]
 
-    def clear(self, session: str) -> int:
+    async def clear(self, session: str) -> int:
         kept = [e for e in self._entries if e.session != session]
         removed = len(self._entries) - len(kept)
         self._entries.clear()

@@ -29,6 +29,7 @@ SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
 _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
+_SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
 
 
@@ -54,9 +55,16 @@ class EngineMiddleware:
         headers = Headers(scope=scope)
         seen = _scan(headers.raw)
         session = seen.session or DEFAULT_SESSION
+        sessions = self.runtime.sessions
+        state = await sessions.open(session)
+        writes = scope["method"] not in _SAFE_METHODS
         if scope["path"].startswith(CONTROL_PREFIX):
-            bind(self.runtime, scope, session)
-            await self.app(scope, receive, send)
+            bind(self.runtime, scope, session, state)
+            if writes:
+                async with sessions.writing(session):
+                    await self.app(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         observed = _Observed(send)
@@ -65,13 +73,13 @@ class EngineMiddleware:
         try:
             try:
                 preferences = None
-                bind(self.runtime, scope, session)
+                bind(self.runtime, scope, session, state)
                 preferences = parse_preferences(seen.prefer, scope.get("query_string", b""))
                 if seen.has_body:
                     body = await self._read_body(headers, receive)
                     scope = _sniff_content_type(scope, headers, body)
                     receive = _replay(body, receive)
-                bind(self.runtime, scope, session, preferences)
+                bind(self.runtime, scope, session, state, preferences)
                 verdict = self.runtime.faults.judge(session, scope["method"], scope["path"])
                 delay = (preferences.delay_ms / 1000 if preferences else 0) + (verdict.delay_seconds if verdict else 0)
                 if verdict is not None and verdict.delay_seconds:
@@ -88,11 +96,16 @@ class EngineMiddleware:
             except ApiError as error:
                 await render(Request(scope), error, self.runtime)(scope, receive, observed)
                 return
-            await self.app(scope, receive, observed)
+            if writes:
+                # Another process may serve the same session: the handler's reads and writes hold together.
+                async with sessions.writing(session):
+                    await self.app(scope, receive, observed)
+            else:
+                await self.app(scope, receive, observed)
         finally:
-            self._journal(scope, headers, session, body, observed, fault, started)
+            await self._journal(scope, headers, session, body, observed, fault, started)
 
-    def _journal(
+    async def _journal(
         self,
         scope: Scope,
         headers: Headers,
@@ -105,7 +118,7 @@ class EngineMiddleware:
         routing = scope["extensions"].get("connexion_routing")
         operation_id = routing.get("operation_id") if routing else None
         vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
-        self.runtime.journal.record(
+        await self.runtime.journal.record(
             Entry(
                 time=self.runtime.clock.now(),
                 session=session,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime
 
@@ -29,7 +30,7 @@ def test_real_time_by_default() -> None:
 
 def test_advance_moves_a_frozen_clock() -> None:
     clock = Clock.parse("2026-06-10T07:08:13Z")
-    clock.advance(90)
+    asyncio.run(clock.advance(90))
     assert (clock.now() - INSTANT).total_seconds() == 90
 
 

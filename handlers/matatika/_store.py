@@ -9,16 +9,16 @@ from alertmock import ForbiddenError, NotFoundError, current_state
 Record = dict[str, Any]
 
 
-def require(kind: str, id: str, message: str) -> Record:
+async def require(kind: str, id: str, message: str) -> Record:
     """The record of `matatika.<kind>` with `id`, or a 404 with Matatika's prerequisite wording."""
-    record = current_state().get(f"matatika.{kind}", id)
+    record = await current_state().get(f"matatika.{kind}", id)
     if record is None:
         raise NotFoundError(message)
     return record
 
 
-def require_meltano_cloud(profile_id: str) -> None:
+async def require_meltano_cloud(profile_id: str) -> None:
     """The alerts' documented prerequisite: the authenticated user must own a Meltano Cloud account."""
-    profile = current_state().get("matatika.profiles", profile_id) or {}
+    profile = await current_state().get("matatika.profiles", profile_id) or {}
     if not profile.get("meltanoCloud"):
         raise ForbiddenError("The authenticated user must own a Meltano Cloud account")

@@ -7,7 +7,7 @@ functions turn them into the bodies Matatika answers, with links that point at t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,12 +30,14 @@ def parse(text: str) -> datetime:
     return datetime.fromisoformat(whole).replace(microsecond=micros, tzinfo=UTC)
 
 
-def page(records: list[Any], convert: Callable[[Any], Body], name: str, path: str, number: int, size: int) -> Body:
+async def page(
+    records: list[Any], convert: Callable[[Any], Awaitable[Body]], name: str, path: str, number: int, size: int
+) -> Body:
     """A Spring HATEOAS page of `records`, only the page's ones converted to wire form (a seeded
     list of thousands must not cost thousands of conversions); `_embedded` is left out when empty."""
     total = len(records)
     pages = math.ceil(total / size)
-    content = [convert(record) for record in records[number * size : (number + 1) * size]]
+    content = [await convert(record) for record in records[number * size : (number + 1) * size]]
     prefix = f"{base_url()}{path}?page="
 
     def href(n: int) -> Body:
@@ -74,10 +76,14 @@ def alert(record: Body, base: str | None = None) -> Body:
     return body
 
 
-def alerts() -> Callable[[Body], Body]:
+def alerts() -> Callable[[Body], Awaitable[Body]]:
     """Record -> wire form for a page of alerts, the base URL read once for the page."""
     base = base_url()
-    return lambda record: alert(record, base)
+
+    async def convert(record: Body) -> Body:
+        return alert(record, base)
+
+    return convert
 
 
 # --- subscriptions ----------------------------------------------------------------------------
@@ -110,12 +116,12 @@ class Subscriptions:
         self._self_prefix = f"{self._base}/api/subscriptions/"
         self._related: dict[tuple[str, str, str, str], tuple[Body, bool, str, Body]] = {}
 
-    def __call__(self, record: Body) -> Body:
+    async def __call__(self, record: Body) -> Body:
         subscriber, target = record["subscriber"], record["target"]
         key = (subscriber["kind"], subscriber["id"], target["kind"], target["id"])
         related = self._related.get(key)
         if related is None:
-            related = self._related[key] = self._relate(*key)
+            related = self._related[key] = await self._relate(*key)
         embedded, by_workspace, target_kind, target_link = related
         href = f"{self._self_prefix}{record['id']}"
         put, delete = {"href": href, "type": "PUT"}, {"href": href, "type": "DELETE"}
@@ -133,23 +139,29 @@ class Subscriptions:
             "_links": links,
         }
 
-    def _relate(self, subscriber_kind: str, subscriber_id: str, kind: str, id: str) -> tuple[Body, bool, str, Body]:
+    async def _relate(
+        self, subscriber_kind: str, subscriber_id: str, kind: str, id: str
+    ) -> tuple[Body, bool, str, Body]:
         """`_embedded`, whether a workspace subscribes, and the target's key and link."""
         collection = _TARGET_KINDS[kind]
-        target = (kind, _target_embed(kind, self._state.get(f"matatika.{collection}", id) or {"id": id}))
+        target = (kind, _target_embed(kind, await self._state.get(f"matatika.{collection}", id) or {"id": id}))
         link = {"href": f"{self._base}/api/{collection}/{id}"}
         if subscriber_kind == "workspace":
-            workspace = self._state.get("matatika.workspaces", subscriber_id) or {"id": subscriber_id, "name": ""}
+            workspace = await self._state.get("matatika.workspaces", subscriber_id) or {"id": subscriber_id, "name": ""}
             embedded = dict([("subscriberWorkspace", {"id": workspace["id"], "name": workspace["name"]}), target])
             return embedded, True, kind, link
-        profile = self._state.get("matatika.profiles", subscriber_id) or {"id": subscriber_id, "name": "", "handle": ""}
+        profile = await self._state.get("matatika.profiles", subscriber_id) or {
+            "id": subscriber_id,
+            "name": "",
+            "handle": "",
+        }
         subscriber = ("subscriberProfile", {k: profile[k] for k in ("id", "name", "handle")})
         # The documents embed a channel before the subscriber and every other target after it.
         return dict([target, subscriber] if kind == "channel" else [subscriber, target]), False, kind, link
 
 
-def subscription(record: Body, state: State) -> Body:
-    return Subscriptions(state)(record)
+async def subscription(record: Body, state: State) -> Body:
+    return await Subscriptions(state)(record)
 
 
 # --- jobs -------------------------------------------------------------------------------------

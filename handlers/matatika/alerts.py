@@ -15,36 +15,37 @@ KIND = "matatika.alerts"
 
 
 async def initialise_alert(dataset_id: str, user: str, **_: Any) -> Response:
-    require_meltano_cloud(user)
-    require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
+    await require_meltano_cloud(user)
+    await require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     instant = _wire.stamp(now())
     record = {"id": new_uuid(), "datasetId": dataset_id, "profileId": user, "created": instant, "lastModified": instant}
-    current_state().put(KIND, record["id"], record)
+    await current_state().put(KIND, record["id"], record)
     return respond(_wire.alert(record))
 
 
 async def create_alert(dataset_id: str, alert_id: str, body: dict[str, Any], user: str, **_: Any) -> Response:
-    require_meltano_cloud(user)
-    require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
+    await require_meltano_cloud(user)
+    await require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     state = current_state()
-    existing = state.get(KIND, alert_id)
+    existing = await state.get(KIND, alert_id)
     if existing is None or existing["datasetId"] != dataset_id:
         raise NotFoundError(f"Alert {alert_id} must be initialised on dataset {dataset_id}")
     instant = _wire.stamp(now())
     # Every PUT raises the alert (again) with its new detail; `created` is the initialisation's.
     record = {**existing, "detail": body["detail"], "raised": instant, "lastModified": instant}
-    state.put(KIND, alert_id, record)
+    await state.put(KIND, alert_id, record)
     return respond(_wire.alert(record), 201)
 
 
 async def list_alerts(dataset_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
-    require_meltano_cloud(user)
-    require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
+    await require_meltano_cloud(user)
+    await require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     # Drafts (initialised, never PUT) are not alerts raised on the dataset yet.
-    raised = [a for a in current_state().list(KIND) if a["datasetId"] == dataset_id and "raised" in a]
-    return respond(_wire.page(raised, _wire.alerts(), "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
+    on_dataset = await current_state().list(KIND, where={"datasetId": dataset_id})
+    raised = [a for a in on_dataset if "raised" in a]
+    return respond(await _wire.page(raised, _wire.alerts(), "alerts", f"/api/datasets/{dataset_id}/alerts", page, size))
 
 
 async def get_alert(alert_id: str, user: str, **_: Any) -> Response:
-    require_meltano_cloud(user)
-    return respond(_wire.alert(require("alerts", alert_id, f"Alert {alert_id} not found")))
+    await require_meltano_cloud(user)
+    return respond(_wire.alert(await require("alerts", alert_id, f"Alert {alert_id} not found")))

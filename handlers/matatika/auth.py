@@ -10,8 +10,8 @@ from alertmock import current_state
 async def bearer_info(token: str) -> dict[str, Any] | None:
     """The token's profile as Connexion's token_info (`sub` is the profile id), or None: 401."""
     state = current_state()
-    issued = state.get("matatika.tokens", token)
-    profile = state.get("matatika.profiles", issued["profileId"]) if issued else None
+    issued = await state.get("matatika.tokens", token)
+    profile = await state.get("matatika.profiles", issued["profileId"]) if issued else None
     if profile is None:
         return None
     return {"sub": profile["id"], "profile": profile["id"], "scope": []}

@@ -21,22 +21,22 @@ LOG_MEDIA_TYPES = ("text/plain", "application/x-ndjson", "application/stream+jso
 
 
 async def list_workspace_jobs(workspace_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
-    require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
-    jobs = _newest_first(j for j in current_state().list(KIND) if j["workspaceId"] == workspace_id)
-    return respond(_wire.page(jobs, _job_now(), "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
+    await require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
+    jobs = _newest_first(await current_state().list(KIND, where={"workspaceId": workspace_id}))
+    return respond(await _wire.page(jobs, _job_now(), "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
 
 
 async def list_pipeline_jobs(pipeline_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
-    require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
-    jobs = _newest_first(j for j in current_state().list(KIND) if j["pipelineId"] == pipeline_id)
-    return respond(_wire.page(jobs, _job_now(), "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
+    await require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
+    jobs = _newest_first(await current_state().list(KIND, where={"pipelineId": pipeline_id}))
+    return respond(await _wire.page(jobs, _job_now(), "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
 
 
 async def create_job(pipeline_id: str, **_: Any) -> Response:
-    pipeline = require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
+    pipeline = await require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
     state, instant = current_state(), now()
-    for job in state.list(KIND):
-        if job["pipelineId"] == pipeline_id and _lifecycle.view(job, instant)["status"] in _lifecycle.ACTIVE:
+    for job in await state.list(KIND, where={"pipelineId": pipeline_id}):
+        if _lifecycle.view(job, instant)["status"] in _lifecycle.ACTIVE:
             raise ConflictError(f"Pipeline {pipeline_id} is already running (job {job['id']})")
     record = {
         "id": new_uuid(),
@@ -46,17 +46,17 @@ async def create_job(pipeline_id: str, **_: Any) -> Response:
         "created": _wire.stamp(instant),
         "plan": _lifecycle.plan(pipeline),
     }
-    state.put(KIND, record["id"], record)
+    await state.put(KIND, record["id"], record)
     body = _wire.job(_lifecycle.view(record, instant))
     return respond(body, 201, headers={"Location": body["_links"]["self"]["href"]})
 
 
 async def get_job(job_id: str, **_: Any) -> Response:
-    return respond(_wire.job(_lifecycle.view(_job(job_id), now())))
+    return respond(_wire.job(_lifecycle.view(await _job(job_id), now())))
 
 
 async def get_job_logs(job_id: str, sequence: int = 0, **_: Any) -> Response:
-    job = _job(job_id)
+    job = await _job(job_id)
     media_type = negotiate(LOG_MEDIA_TYPES, current_request().headers.get("accept"))
     lines = _lifecycle.logs(job)[sequence:]
     if not lines:
@@ -71,31 +71,35 @@ async def get_job_logs(job_id: str, sequence: int = 0, **_: Any) -> Response:
 
 
 async def stop_job(job_id: str, **_: Any) -> Response:
-    job, instant = _job(job_id), now()
+    job, instant = await _job(job_id), now()
     status = _lifecycle.view(job, instant)["status"]
     if status != "RUNNING":
         raise ConflictError(f"Job {job_id} must have status RUNNING (its status is {status})")
     record = _lifecycle.stopped(job, instant)
-    current_state().put(KIND, job_id, record)
+    await current_state().put(KIND, job_id, record)
     return respond(_wire.job(record), 202)
 
 
 async def delete_job(job_id: str, **_: Any) -> Response:
     # Deleting also stops a running job: with no record left, nothing of it runs on.
-    _job(job_id)
-    current_state().delete(KIND, job_id)
+    await _job(job_id)
+    await current_state().delete(KIND, job_id)
     return respond(None, 204)
 
 
-def _job(job_id: str) -> Record:
-    return require("jobs", job_id, f"Job {job_id} not found")
+async def _job(job_id: str) -> Record:
+    return await require("jobs", job_id, f"Job {job_id} not found")
 
 
-def _newest_first(jobs: Any) -> list[Record]:
+def _newest_first(jobs: list[Record]) -> list[Record]:
     return sorted(jobs, key=lambda j: _wire.parse(j["created"]), reverse=True)
 
 
 def _job_now() -> Any:
     """Record -> wire form of the job as it stands now on the mock's clock (base URL read once per page)."""
     instant, base = now(), base_url()
-    return lambda job: _wire.job(_lifecycle.view(job, instant), base)
+
+    async def convert(job: Record) -> Record:
+        return _wire.job(_lifecycle.view(job, instant), base)
+
+    return convert

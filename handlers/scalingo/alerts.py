@@ -39,13 +39,13 @@ def _defaults() -> dict[str, Any]:
 
 
 async def list_alerts(app: str, user: str) -> Response:
-    app_id = _visible_app(app, user)["id"]
-    alerts = [_wire.alert(a, listed=True) for a in current_state().list(ALERTS) if a["app_id"] == app_id]
+    app_id = (await _visible_app(app, user))["id"]
+    alerts = [_wire.alert(a, listed=True) for a in await current_state().list(ALERTS, where={"app_id": app_id})]
     return respond({"alerts": alerts})
 
 
 async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
-    app_id = _visible_app(app, user)["id"]
+    app_id = (await _visible_app(app, user))["id"]
     created = _wire.timestamp(now())
     record = {
         "id": f"al-{new_uuid()}",
@@ -57,21 +57,21 @@ async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
     }
     # Answer before storing: an unacceptable Accept header (406) must not leave the alert behind.
     response = respond({"alert": _wire.alert(record)}, 201)
-    current_state().put(ALERTS, record["id"], record)
+    await current_state().put(ALERTS, record["id"], record)
     return response
 
 
 async def get_alert(app: str, alert_id: str, user: str) -> Response:
-    return respond({"alert": _wire.alert(_alert(app, alert_id, user))})
+    return respond({"alert": _wire.alert(await _alert(app, alert_id, user))})
 
 
 async def patch_alert(app: str, alert_id: str, body: dict[str, Any], user: str) -> Response:
-    current = _alert(app, alert_id, user)
+    current = await _alert(app, alert_id, user)
     # The document and scalingo.js wrap the attributes in "alert"; go-scalingo sends them bare.
     changes = _attributes(body["alert"] if isinstance(body.get("alert"), dict) else body)
     record = {**current, **changes, "updated_at": _wire.timestamp(now())}
     response = respond({"alert": _wire.alert(record)})  # before storing, as in create_alert
-    current_state().put(ALERTS, alert_id, record)
+    await current_state().put(ALERTS, alert_id, record)
     return response
 
 
@@ -81,23 +81,25 @@ async def put_alert(app: str, alert_id: str, body: dict[str, Any], user: str) ->
 
 
 async def delete_alert(app: str, alert_id: str, user: str) -> Response:
-    _alert(app, alert_id, user)
-    current_state().delete(ALERTS, alert_id)
+    await _alert(app, alert_id, user)
+    await current_state().delete(ALERTS, alert_id)
     return respond(None, 204)
 
 
-def _visible_app(app: str, user: str) -> dict[str, Any]:
+async def _visible_app(app: str, user: str) -> dict[str, Any]:
     """The app by id or name, if `user` owns it; someone else's app is as unknown as a missing one."""
     state = current_state()
-    record = state.get(APPS, app) or next((a for a in state.list(APPS) if a["name"] == app), None)
+    record = await state.get(APPS, app)
+    if record is None:
+        record = next((a for a in await state.list(APPS) if a["name"] == app), None)
     if record is None or record["owner_id"] != user:
         raise NotFoundError(f"app {app!r} not found", extra={"resource": "app"})
     return record
 
 
-def _alert(app: str, alert_id: str, user: str) -> dict[str, Any]:
-    app_id = _visible_app(app, user)["id"]
-    record = current_state().get(ALERTS, alert_id)
+async def _alert(app: str, alert_id: str, user: str) -> dict[str, Any]:
+    app_id = (await _visible_app(app, user))["id"]
+    record = await current_state().get(ALERTS, alert_id)
     if record is None or record["app_id"] != app_id:
         raise NotFoundError(f"alert {alert_id!r} not found", extra={"resource": "alert"})
     return record

@@ -22,11 +22,11 @@ ISSUER = "alertmock-scalingo"
 
 async def basic_info(username: str, password: str, required_scopes: list[str] | None = None) -> dict[str, Any] | None:
     # `curl -u ":$AUTH_TOKEN"`: the user part is empty and ignored, the token is the password.
-    return _token_owner(password, scheme="basic")
+    return await _token_owner(password, scheme="basic")
 
 
 async def bearer_info(token: str) -> dict[str, Any] | None:
-    known = _token_owner(token, scheme="bearer")
+    known = await _token_owner(token, scheme="bearer")
     if known is not None:
         return known
     try:
@@ -42,7 +42,7 @@ async def bearer_info(token: str) -> dict[str, Any] | None:
         return None
     if claims["exp"] <= now().timestamp():
         raise UnauthorizedError("token has expired")
-    if current_state().get("scalingo.users", claims["sub"]) is None:
+    if await current_state().get("scalingo.users", claims["sub"]) is None:
         return None
     return {"sub": claims["sub"], "scheme": "jwt", "exp": claims["exp"]}
 
@@ -61,12 +61,12 @@ def issue_token(user_id: str) -> str:
     return jwt.encode(claims, _secret(), algorithm="HS256")
 
 
-def _token_owner(token: str, *, scheme: str) -> dict[str, Any] | None:
+async def _token_owner(token: str, *, scheme: str) -> dict[str, Any] | None:
     if not token:
         return None
     state = current_state()
-    record = state.get("scalingo.tokens", token)
-    if record is None or state.get("scalingo.users", record["user_id"]) is None:
+    record = await state.get("scalingo.tokens", token)
+    if record is None or await state.get("scalingo.users", record["user_id"]) is None:
         return None
     return {"sub": record["user_id"], "scheme": scheme}
 

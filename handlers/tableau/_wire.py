@@ -18,8 +18,8 @@ def timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def data_alert(state: State, alert: Record, *, with_recipients: bool = False) -> Record:
-    wire = _data_alert(alert, _owner(state, alert["ownerId"]), _view(state, alert["viewId"]))
+async def data_alert(state: State, alert: Record, *, with_recipients: bool = False) -> Record:
+    wire = _data_alert(alert, await _owner(state, alert["ownerId"]), await _view(state, alert["viewId"]))
     if with_recipients:
         # Tableau's JSON leaves empty lists out: {} rather than {"recipient": []}.
         ids = alert["recipientIds"]
@@ -27,7 +27,7 @@ def data_alert(state: State, alert: Record, *, with_recipients: bool = False) ->
     return wire
 
 
-def data_alert_list(state: State, alerts: list[Record], page_number: int, page_size: int, total: int) -> Record:
+async def data_alert_list(state: State, alerts: list[Record], page_number: int, page_size: int, total: int) -> Record:
     # A page's alerts share a few owners and views: each is looked up and converted once, and the
     # alerts share its dict (the answer is serialised, never mutated).
     owners: dict[str, Record] = {}
@@ -37,10 +37,10 @@ def data_alert_list(state: State, alerts: list[Record], page_number: int, page_s
         owner_id, view_id = alert["ownerId"], alert["viewId"]
         owner = owners.get(owner_id)
         if owner is None:
-            owner = owners[owner_id] = _owner(state, owner_id)
+            owner = owners[owner_id] = await _owner(state, owner_id)
         view = views.get(view_id)
         if view is None:
-            view = views[view_id] = _view(state, view_id)
+            view = views[view_id] = await _view(state, view_id)
         items.append(_data_alert(alert, owner, view))
     return {
         # Tableau's JSON writes paging figures as strings.
@@ -64,12 +64,12 @@ def _data_alert(alert: Record, owner: Record, view: Record) -> Record:
     }
 
 
-def _owner(state: State, user_id: str) -> Record:
-    return {"id": user_id, "name": (state.get("tableau.users", user_id) or {}).get("name", "")}
+async def _owner(state: State, user_id: str) -> Record:
+    return {"id": user_id, "name": (await state.get("tableau.users", user_id) or {}).get("name", "")}
 
 
-def _view(state: State, view_id: str) -> Record:
-    record = state.get("tableau.views", view_id) or {}
+async def _view(state: State, view_id: str) -> Record:
+    record = await state.get("tableau.views", view_id) or {}
     return {
         "id": view_id,
         "name": record.get("name", ""),

@@ -9,7 +9,7 @@ from alertmock import current_state
 
 async def token_info(api_key: str, required_scopes: list[str] | None = None) -> dict[str, Any] | None:
     """The token's owner as `sub`, and the site it is bound to (None: any site); None if unknown (401002)."""
-    token = current_state().get("tableau.tokens", api_key)
+    token = await current_state().get("tableau.tokens", api_key)
     if token is None:
         return None
     return {"sub": token["userId"], "siteId": token.get("siteId"), "token": api_key}

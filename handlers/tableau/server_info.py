@@ -10,7 +10,7 @@ from alertmock import current_state, respond
 
 
 async def get_server_info(api_version: str, **_: Any) -> Response:
-    server = current_state().get("tableau.server", "server") or {}
+    server = await current_state().get("tableau.server", "server") or {}
     return respond(
         {
             "serverInfo": {

@@ -17,13 +17,14 @@ async def sign_in(api_version: str, body: dict[str, Any], **_: Any) -> Response:
     state = current_state()
     credentials = body["credentials"]
     content_url = str(credentials.get("site", {}).get("contentUrl", "")).lower()
-    site = next((s for s in state.list("tableau.sites") if s["contentUrl"].lower() == content_url), None)
-    user = _authenticate(state.list("tableau.users"), credentials)
+    sites = await state.list("tableau.sites")
+    site = next((s for s in sites if s["contentUrl"].lower() == content_url), None)
+    user = _authenticate(await state.list("tableau.users"), credentials)
     # Tableau answers the same 401001 whatever was wrong, and so does the mock.
     if site is None or user is None or site["id"] not in user["siteRoles"]:
         raise _faults.signin_failed()
     token = new_uuid().replace("-", "")
-    state.put("tableau.tokens", token, {"id": token, "userId": user["id"], "siteId": site["id"]})
+    await state.put("tableau.tokens", token, {"id": token, "userId": user["id"], "siteId": site["id"]})
     return respond(
         {
             "credentials": {
@@ -45,5 +46,5 @@ def _authenticate(users: list[dict[str, Any]], credentials: dict[str, Any]) -> d
 
 
 async def sign_out(api_version: str, token_info: dict[str, Any], **_: Any) -> Response:
-    current_state().delete("tableau.tokens", token_info["token"])
+    await current_state().delete("tableau.tokens", token_info["token"])
     return respond(None, 204)

@@ -18,16 +18,16 @@ async def key_info(api_key: str, required_scopes: Any = None) -> dict[str, Any] 
 
 
 async def list_items() -> Response:
-    return respond({"items": {"item": current_state().list(KIND)}})
+    return respond({"items": {"item": await current_state().list(KIND)}})
 
 
 async def create_item(body: dict[str, Any]) -> Response:
     item = {"id": new_uuid(), **body["item"]}
-    return respond(current_state().put(KIND, item["id"], item), 201)
+    return respond(await current_state().put(KIND, item["id"], item), 201)
 
 
 async def get_item(item_id: str, verbose: int = 0) -> Response:
-    item = current_state().get(KIND, item_id)
+    item = await current_state().get(KIND, item_id)
     if item is None:
         raise NotFoundError(f"no item {item_id}", extra={"resource": "item"})
     return respond(item)
@@ -38,7 +38,7 @@ async def get_legacy_item(item_id: str, verbose: int = 0) -> Response:
 
 
 async def delete_item(item_id: str) -> Response:
-    if current_state().delete(KIND, item_id) is None:
+    if await current_state().delete(KIND, item_id) is None:
         raise NotFoundError(f"no item {item_id}", extra={"resource": "item"})
     return respond(None, 204)
 

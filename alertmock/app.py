@@ -11,10 +11,12 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
+from alertmock.admin_token import without_security
 from alertmock.clock import Clock
 from alertmock.config import Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
+from alertmock.control_cors import ControlApiCORS
 from alertmock.cors import FastCORSMiddleware
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
@@ -85,8 +87,9 @@ def create_app(config: Config | None = None) -> AsyncApp:
     )
     # Filled when Connexion resolves the operations (at start-up, before the first request).
     runtime.extras["fallback_operations"] = resolver.fallbacks
+    controls = Contract(CONTROLS_SPEC).resolved
     app.add_api(
-        Contract(CONTROLS_SPEC).resolved,
+        controls if config.admin_token else without_security(controls),
         resolver=HandlerResolver(),
         validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
@@ -95,6 +98,9 @@ def create_app(config: Config | None = None) -> AsyncApp:
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)
     app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
+    # Middlewares at one position wrap those added after them: this one rewrites the CORS answer
+    # of the next for writes to the control API (only origins named explicitly, never `*`).
+    app.add_middleware(ControlApiCORS, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=list(config.cors_origins))
     # Added last so it wraps everything, error responses included.
     app.add_middleware(
         FastCORSMiddleware,

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from alertmock.admin_token import ensure_admin_token
 from alertmock.config import Config
 
 
@@ -24,6 +25,11 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.add_argument(
         "--clock",
         help="simulated clock: real, an ISO instant (frozen), xN (N times as fast) or INSTANT@xN (env ALERTMOCK_CLOCK)",
+    )
+    serve.add_argument(
+        "--admin-token",
+        help="bearer token the control API (/__mock) requires; generated and printed when --host is not loopback"
+        " (env ALERTMOCK_ADMIN_TOKEN)",
     )
     serve.add_argument("--cors-origins", help="comma-separated allowed origins, * for any (env ALERTMOCK_CORS_ORIGINS)")
     serve.add_argument(
@@ -84,15 +90,15 @@ def config_from_args(args: argparse.Namespace) -> Config:
         journal_size=args.journal_size,
         validate_responses=args.validate_responses,
         access_log=args.access_log,
+        admin_token=getattr(args, "admin_token", None),
     )
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    config = config_from_args(args)
-    print(f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)", flush=True)
-    print(demo_credentials(config.spec), flush=True)
+    config, banner = startup(args)
+    print(banner, flush=True)
     if args.reload:
         # uvicorn's reloader needs an import string; the factory re-reads the environment.
         _export_env(config)
@@ -114,6 +120,20 @@ def serve(args: argparse.Namespace) -> int:
     tune_for_serving()
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=config.access_log)
     return 0
+
+
+def startup(args: argparse.Namespace) -> tuple[Config, str]:
+    """What `serve` does before uvicorn starts: the config to serve, and the banner to print once."""
+    config, generated_token = ensure_admin_token(config_from_args(args))
+    lines = [
+        f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)",
+        demo_credentials(config.spec),
+    ]
+    if generated_token:
+        lines.append(f"Admin token (generated as --host is not loopback; --admin-token sets one): {generated_token}")
+    if config.admin_token:
+        lines.append("The control API (/__mock) needs: Authorization: Bearer <admin token>")
+    return config, "\n".join(lines)
 
 
 def demo_credentials(spec: Path) -> str:

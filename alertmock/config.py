@@ -39,6 +39,8 @@ class Config:
     session_idle_seconds: float = DEFAULT_SESSION_IDLE_SECONDS
     journal_size: int = DEFAULT_JOURNAL_SIZE
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    # Bearer token the control API requires (alertmock/admin_token.py); None leaves it open.
+    admin_token: str | None = field(default=None, repr=False)
     swagger_ui: bool = True
     access_log: bool = False
     # Vendor settings read by handlers through `current_settings()`, e.g. job durations.
@@ -47,6 +49,8 @@ class Config:
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
             raise ValueError(f"port out of range: {self.port}")
+        if self.admin_token is not None and not self.admin_token.strip():
+            raise ValueError("admin_token must not be empty")
         for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -74,6 +78,8 @@ def _coerce(name: str, raw: str) -> Any:
         return Path(raw)
     if name == "cors_origins":
         return tuple(o.strip() for o in raw.split(",") if o.strip())
+    if name == "admin_token":
+        return raw.strip() or None  # an empty variable (compose's `${VAR:-}`) means none
     if name == "seed":
         return int(raw)
     if isinstance(default, bool):

@@ -60,15 +60,20 @@ def to_api_error(exc: Exception, request: Request, runtime: Runtime) -> ApiError
 def render(request: Request, error: ApiError, runtime: Runtime) -> Response:
     matched = request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
     vendor = runtime.contract.vendor_for(request.url.path, matched)
-    response = vendor.renderer()(request, error) if vendor is not None else _plain(error)
+    response = vendor.renderer()(request, error) if vendor is not None else _problem(error)
     for name, value in error.headers.items():
         response.headers[name] = value
     return response
 
 
-def _plain(error: ApiError) -> Response:
-    body = {"status": error.status, "error": error.reason, "message": error.message}
-    return Response(orjson.dumps(body), status_code=error.status, media_type="application/json")
+def _problem(error: ApiError) -> Response:
+    """The mock's own errors (control API, paths no vendor claims): RFC 9457 problem details."""
+    body = {"type": "about:blank", "title": error.reason, "status": error.status, "detail": error.message}
+    # The only 401 of the mock's own is the control API's admin token (alertmock/admin_token.py).
+    headers = {"WWW-Authenticate": 'Bearer realm="alertmock control API"'} if error.status == 401 else None
+    return Response(
+        orjson.dumps(body), status_code=error.status, media_type="application/problem+json", headers=headers
+    )
 
 
 def connexion_handler(runtime: Runtime):  # type: ignore[no-untyped-def]

@@ -108,10 +108,11 @@ def test_unknown_route_is_404_in_the_vendor_format(widgets) -> None:
     assert response.json()["status"] == 404
 
 
-def test_a_path_no_vendor_claims_gets_a_plain_json_404(widgets) -> None:
+def test_a_path_no_vendor_claims_gets_a_problem_details_404(widgets) -> None:
     response = widgets.get("/elsewhere")
     assert response.status_code == 404
-    assert response.json()["error"] == "Not Found"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Not Found" and response.json()["status"] == 404
 
 
 def test_json_that_python_would_accept_but_is_not_json_is_400(widgets) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from connexion import AsyncApp
@@ -16,8 +17,8 @@ from alertmock.clock import Clock
 from alertmock.config import Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
-from alertmock.control_cors import ControlApiCORS
-from alertmock.cors import FastCORSMiddleware
+from alertmock.cors import CorsPolicy, add_cors
+from alertmock.edge import Edge
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
 from alertmock.faults import Faults
@@ -26,15 +27,10 @@ from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.memory_store import MemorySessions
-from alertmock.middleware import SESSION_HEADER, EngineMiddleware
+from alertmock.middleware import EngineMiddleware
 from alertmock.resolver import HandlerResolver
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.validation import validator_map
-
-# Headers every client may send, allowed in CORS preflights with those the contract names
-# (API-key schemes such as X-Tableau-Auth, header parameters).
-CORS_ALLOWED_HEADERS = ("authorization", "content-type", "accept", "prefer", SESSION_HEADER)
-
 
 # Connexion warns on every request to an operation with several request media types (Tableau's
 # XML and JSON), and logs an *error* for every query parameter the contract does not declare
@@ -98,17 +94,8 @@ def create_app(config: Config | None = None) -> AsyncApp:
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)
     app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
-    # Middlewares at one position wrap those added after them: this one rewrites the CORS answer
-    # of the next for writes to the control API (only origins named explicitly, never `*`).
-    app.add_middleware(ControlApiCORS, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=list(config.cors_origins))
-    # Added last so it wraps everything, error responses included.
-    app.add_middleware(
-        FastCORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=list(config.cors_origins),
-        allow_methods=["*"],
-        allow_headers=sorted({*CORS_ALLOWED_HEADERS, *runtime.contract.request_headers()}),
-        expose_headers=["Allow", "Location"],
-    )
+    add_cors(app, CorsPolicy.from_config(config, runtime.contract))
+    # Outside CORS too: the log line times the whole answer, and a drop closes the real connection.
+    app.middleware.middlewares.insert(0, partial(Edge, log=not config.quiet))
     app.runtime = runtime  # type: ignore[attr-defined]
     return app

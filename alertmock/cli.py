@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from connexion.exceptions import InvalidSpecification
 
 from alertmock.admin_token import ensure_admin_token
-from alertmock.config import Config
+from alertmock.config import Config, ConfigError
+from alertmock.contract import ContractError
+from alertmock.edge import log_requests_to
+from alertmock.fixtures import FixtureError
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +38,16 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="bearer token the control API (/__mock) requires; generated and printed when --host is not loopback"
         " (env ALERTMOCK_ADMIN_TOKEN)",
     )
-    serve.add_argument("--cors-origins", help="comma-separated allowed origins, * for any (env ALERTMOCK_CORS_ORIGINS)")
+    serve.add_argument(
+        "--cors-origins",
+        help="comma-separated allowed origins, * for any; explicit origins may send credentials"
+        " (env ALERTMOCK_CORS_ORIGINS)",
+    )
+    serve.add_argument(
+        "--cors-headers",
+        help="comma-separated request headers preflights allow besides the contract's; default: any asked for"
+        " (env ALERTMOCK_CORS_HEADERS)",
+    )
     serve.add_argument(
         "--max-body-bytes", type=int, help="largest accepted request body (env ALERTMOCK_MAX_BODY_BYTES)"
     )
@@ -41,7 +57,9 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.add_argument(
         "--validate-responses", action="store_true", default=None, help="check every answer against the contract (slow)"
     )
-    serve.add_argument("--access-log", action="store_true", default=None, help="log every request (costs throughput)")
+    serve.add_argument(
+        "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
+    )
     serve.add_argument("--reload", action="store_true", help="restart when the contract, fixtures or handlers change")
 
 
@@ -75,7 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    cors = tuple(o.strip() for o in args.cors_origins.split(",")) if getattr(args, "cors_origins", None) else None
     return Config.from_env().with_overrides(
         host=args.host,
         port=args.port,
@@ -83,24 +100,33 @@ def config_from_args(args: argparse.Namespace) -> Config:
         fixtures=args.fixtures,
         seed=args.seed,
         clock=args.clock,
-        cors_origins=cors,
+        cors_origins=_listed(args.cors_origins),
         max_body_bytes=args.max_body_bytes,
         collection_cap=args.collection_cap,
         max_sessions=args.max_sessions,
         journal_size=args.journal_size,
         validate_responses=args.validate_responses,
-        access_log=args.access_log,
         admin_token=getattr(args, "admin_token", None),
+        cors_headers=_listed(args.cors_headers),
+        quiet=args.quiet,
     )
+
+
+def _listed(value: str | None) -> tuple[str, ...] | None:
+    return tuple(item.strip() for item in value.split(",") if item.strip()) if value else None
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    config, banner = startup(args)
-    print(banner, flush=True)
+    config, generated_token = ensure_admin_token(config_from_args(args))
+    # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
+    app = _build_app(config)
+    sock = _bind(config)
+    print(_banner(config, generated_token), flush=True)
     if args.reload:
-        # uvicorn's reloader needs an import string; the factory re-reads the environment.
+        # uvicorn's reloader needs an import string and binds in its own process.
+        sock.close()
         _export_env(config)
         uvicorn.run(
             "alertmock.serving:app_from_env",
@@ -113,18 +139,22 @@ def serve(args: argparse.Namespace) -> int:
             log_level="warning",
         )
         return 0
-    from alertmock.app import create_app
     from alertmock.gc_tuning import tune_for_serving
 
-    app = create_app(config)
+    if not config.quiet:
+        log_requests_to(sys.stdout)
     tune_for_serving()
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=config.access_log)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
     return 0
 
 
 def startup(args: argparse.Namespace) -> tuple[Config, str]:
-    """What `serve` does before uvicorn starts: the config to serve, and the banner to print once."""
+    """The config to serve, and the banner to print once the port is bound."""
     config, generated_token = ensure_admin_token(config_from_args(args))
+    return config, _banner(config, generated_token)
+
+
+def _banner(config: Config, generated_token: str | None) -> str:
     lines = [
         f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)",
         demo_credentials(config.spec),
@@ -133,7 +163,36 @@ def startup(args: argparse.Namespace) -> tuple[Config, str]:
         lines.append(f"Admin token (generated as --host is not loopback; --admin-token sets one): {generated_token}")
     if config.admin_token:
         lines.append("The control API (/__mock) needs: Authorization: Bearer <admin token>")
-    return config, "\n".join(lines)
+    return "\n".join(lines)
+
+
+def _build_app(config: Config) -> Any:
+    from alertmock.app import create_app
+
+    try:
+        return create_app(config)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename}: {exc.strerror}") from None
+    except ContractError as exc:
+        raise UsageError(str(exc)) from None
+    except InvalidSpecification as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"--spec {config.spec}: not a valid OpenAPI 3.0 contract: {first_line}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"--spec {config.spec}: not an alertmock contract ({type(exc).__name__}: {exc})") from None
+
+
+def _bind(config: Config) -> socket.socket:
+    """The listening socket, bound before anything is printed (a port in use is then one line)."""
+    try:
+        family = socket.getaddrinfo(config.host, config.port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        raise UsageError(f"--host {config.host} --port {config.port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def demo_credentials(spec: Path) -> str:
@@ -160,16 +219,25 @@ def lint(args: argparse.Namespace) -> int:
     return run_lint(args.spec or Config.from_env().spec, out=sys.stdout)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "verify":
-        if importlib.util.find_spec("schemathesis") is None:
-            print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
-            return 2
-        from alertmock.verify import main as verify
+class UsageError(Exception):
+    """A mistake in the command line, environment or files it names: one line, exit 2."""
 
-        return verify(args)
-    return {"serve": serve, "lint": lint}[args.command](args)
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "verify":
+            if importlib.util.find_spec("schemathesis") is None:
+                print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
+                return 2
+            from alertmock.verify import main as verify
+
+            return verify(args)
+        return {"serve": serve, "lint": lint}[args.command](args)
+    except (UsageError, ConfigError, FixtureError) as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -38,10 +38,16 @@ class Clock:
         instant, sep, factor = spec.partition("@")
         if not sep:
             instant, factor = ("", spec) if spec.startswith("x") else (spec, "x0")
-        speed = float(factor.removeprefix("x"))
-        start = datetime.fromisoformat(instant.replace("Z", "+00:00")) if instant else None
+        try:
+            speed = float(factor.removeprefix("x"))
+        except ValueError:
+            raise ValueError(f"{factor!r} is not a speed") from None
+        try:
+            start = datetime.fromisoformat(instant.replace("Z", "+00:00")) if instant else None
+        except ValueError:
+            raise ValueError(f"{instant!r} is not an ISO 8601 instant") from None
         if start is not None and start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
         if speed < 0:
-            raise ValueError(f"clock speed must not be negative: {spec!r}")
+            raise ValueError("the speed must not be negative")
         return cls(start=start, speed=speed)

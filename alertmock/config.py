@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from alertmock.bundle import bundle_root
+from alertmock.clock import Clock
 from alertmock.store import DEFAULT_COLLECTION_CAP, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_SECONDS
 
 # The installed package's copies, or a checkout's root (alertmock/bundle.py): never the working directory.
@@ -22,6 +23,10 @@ DEFAULT_PORT = 4010
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 DEFAULT_JOURNAL_SIZE = 1000
 DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names the flag (or variable) and what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -39,21 +44,29 @@ class Config:
     session_idle_seconds: float = DEFAULT_SESSION_IDLE_SECONDS
     journal_size: int = DEFAULT_JOURNAL_SIZE
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    # Request headers a CORS preflight may ask for besides the contract's; None: any it asks for.
+    cors_headers: tuple[str, ...] | None = None
     # Bearer token the control API requires (alertmock/admin_token.py); None leaves it open.
     admin_token: str | None = field(default=None, repr=False)
     swagger_ui: bool = True
-    access_log: bool = False
+    quiet: bool = False  # no log line per request
     # Vendor settings read by handlers through `current_settings()`, e.g. job durations.
     settings: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
-            raise ValueError(f"port out of range: {self.port}")
+            raise ConfigError(f"--port {self.port}: not a TCP port (1 to 65535)")
         if self.admin_token is not None and not self.admin_token.strip():
-            raise ValueError("admin_token must not be empty")
+            raise ConfigError("--admin-token: must not be empty")
         for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size"):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+                raise ConfigError(f"--{name.replace('_', '-')} {getattr(self, name)}: must be at least 1")
+        try:
+            Clock.parse(self.clock)
+        except ValueError as exc:
+            raise ConfigError(
+                f"--clock {self.clock}: {exc}; expected real, an ISO 8601 instant, xN or INSTANT@xN"
+            ) from None
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None means "keep the current value"."""
@@ -68,7 +81,10 @@ class Config:
             raw = environ.get(f"ALERTMOCK_{f.name.upper()}")
             if raw is None or f.name == "settings":
                 continue
-            values[f.name] = _coerce(f.name, raw)
+            try:
+                values[f.name] = _coerce(f.name, raw)
+            except ValueError:
+                raise ConfigError(f"ALERTMOCK_{f.name.upper()}={raw}: not a valid {f.name.replace('_', ' ')}") from None
         return cls(**values)
 
 
@@ -76,7 +92,7 @@ def _coerce(name: str, raw: str) -> Any:
     default = getattr(Config, name, None)
     if name in ("spec", "fixtures"):
         return Path(raw)
-    if name == "cors_origins":
+    if name in ("cors_origins", "cors_headers"):
         return tuple(o.strip() for o in raw.split(",") if o.strip())
     if name == "admin_token":
         return raw.strip() or None  # an empty variable (compose's `${VAR:-}`) means none

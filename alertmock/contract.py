@@ -19,6 +19,10 @@ import yaml
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+class ContractError(ValueError):
+    """A contract file that cannot be read; the message names the file (and line and column)."""
+
+
 @dataclass(frozen=True)
 class Response:
     """One documented response: its media types with their schema and named examples."""
@@ -110,6 +114,10 @@ class Contract:
             names |= {p["name"].lower() for p in op.spec.get("parameters", []) if p.get("in") == "header"}
         return names
 
+    def response_headers(self) -> set[str]:
+        """Every response header the contract declares (``Location``, ``WWW-Authenticate``, ...)."""
+        return {name for op in self.operations.values() for r in op.responses.values() for name in r.headers}
+
     def vendor_for(self, path: str, operation_id: str | None = None) -> Vendor | None:
         """The vendor of the matched operation, else the first whose path-pattern matches."""
         operation = self.operations.get(operation_id) if operation_id else None
@@ -170,7 +178,12 @@ def resolve_document(root: Path) -> dict[str, Any]:
 
     def document(path: Path) -> Any:
         if path not in documents:
-            documents[path] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            try:
+                documents[path] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark
+                where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+                raise ContractError(f"{where}: not valid YAML: {exc.problem}") from None
         return documents[path]
 
     def target(ref: str, current: Path, stack: tuple[tuple[Path, str], ...]) -> Any:

@@ -1,5 +1,16 @@
-"""Starlette's CORS middleware, with a short way through for requests that carry no ``Origin``.
+"""CORS on every answer the mock gives: the one place that decides the CORS headers.
 
+`CorsPolicy` says what a browser app on another origin may do, from the configuration and the
+contract: which origins (``--cors-origins``); credentials (cookies, ``X-Mock-Session`` as a
+cookie) only with explicit origins, since browsers refuse them with ``*``; which request headers a
+preflight allows (any the browser asks for, as Prism does, unless ``--cors-headers`` lists them,
+and always the ones the contract names); which response headers the page may read (every one the
+contract declares, such as ``Location``, ``WWW-Authenticate`` and ``Allow``).
+
+`add_cors` puts Starlette's CORS middleware outside everything else, Connexion's last-resort 500
+included, so faults, 413s, ``Prefer`` errors and the control API carry the headers too.
+
+`FastCORSMiddleware` is Starlette's, with a short way through for requests without ``Origin``.
 Most traffic to a mock is not cross-origin: test runners, curl, server-side clients, QA's
 conformance runs. For those, Starlette's `CORSMiddleware` only adds ``Vary: Origin`` to the answer,
 yet it wraps every request in parsed header objects on the way in and out (about a tenth of a
@@ -10,10 +21,78 @@ Starlette writes it. A request with an ``Origin`` takes Starlette's path unchang
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
-__all__ = ["FastCORSMiddleware"]
+from alertmock.control_cors import ControlApiCORS
+from alertmock.middleware import SESSION_HEADER
+
+if TYPE_CHECKING:
+    from connexion import AsyncApp
+
+    from alertmock.config import Config
+    from alertmock.contract import Contract
+
+__all__ = ["CorsPolicy", "FastCORSMiddleware", "add_cors"]
+
+ANY = "*"
+# Headers every client of the mock may send, whatever the contract: content negotiation and the
+# mock's own controls (the contract adds its API-key schemes and header parameters).
+BASE_REQUEST_HEADERS = ("accept", "authorization", "content-type", "prefer", SESSION_HEADER)
+# The engine adds `Allow` to every 405, for every vendor, whether or not the contract declares it.
+ENGINE_RESPONSE_HEADERS = ("Allow",)
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    origins: tuple[str, ...]
+    # None: whatever a preflight asks for is allowed (mirrored).
+    request_headers: tuple[str, ...] | None
+    exposed_headers: tuple[str, ...]
+
+    @property
+    def credentials(self) -> bool:
+        return ANY not in self.origins
+
+    @classmethod
+    def from_config(cls, config: Config, contract: Contract) -> CorsPolicy:
+        extra = config.cors_headers
+        request_headers = (
+            None
+            if extra is None or ANY in extra
+            else tuple(sorted({*BASE_REQUEST_HEADERS, *contract.request_headers(), *(h.lower() for h in extra)}))
+        )
+        exposed = {h.lower(): h for h in (*contract.response_headers(), *ENGINE_RESPONSE_HEADERS)}
+        return cls(
+            origins=tuple(config.cors_origins),
+            request_headers=request_headers,
+            exposed_headers=tuple(sorted(exposed.values())),
+        )
+
+    def middleware_options(self) -> dict[str, Any]:
+        """Keyword arguments for Starlette's `CORSMiddleware`."""
+        return {
+            "allow_origins": list(self.origins),
+            "allow_methods": [ANY],
+            "allow_headers": [ANY] if self.request_headers is None else list(self.request_headers),
+            "allow_credentials": self.credentials,
+            "expose_headers": list(self.exposed_headers),
+        }
+
+
+def add_cors(app: AsyncApp, policy: CorsPolicy) -> None:
+    """Wrap everything in `app` (call before the app starts)."""
+    # Connexion's `add_middleware` positions all come after its ServerErrorMiddleware, whose 500
+    # would then leave without CORS headers: the layers go first in the list itself. The control
+    # API's rule for writes (named origins only) rewrites what Starlette's layer answers.
+    app.middleware.middlewares[0:0] = [
+        partial(ControlApiCORS, origins=list(policy.origins)),
+        partial(FastCORSMiddleware, **policy.middleware_options()),
+    ]
 
 
 class FastCORSMiddleware(CORSMiddleware):

@@ -17,13 +17,15 @@ class FixtureError(ValueError):
 
 
 def load_fixtures(directory: Path) -> dict[str, list[Record]]:
+    if not directory.is_dir():
+        raise FixtureError(f"--fixtures {directory}: no such directory")
     snapshot: dict[str, list[Record]] = {}
     for path in sorted(directory.glob("*/*.json")):
         kind = f"{path.parent.name}.{path.stem}"
         try:
             records = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise FixtureError(f"{path}: {exc}") from exc
+            raise FixtureError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
         if not isinstance(records, list) or not all(isinstance(r, dict) and "id" in r for r in records):
             raise FixtureError(f'{path}: expected a JSON array of objects, each with an "id"')
         ids = [str(r["id"]) for r in records]

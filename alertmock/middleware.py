@@ -2,10 +2,11 @@
 
 Per request it: selects the session (``X-Mock-Session`` header or cookie) and binds the context;
 reads the body once, refusing it with a 413 past the limit before any parsing; recognises curl's
-default ``application/x-www-form-urlencoded`` label on a body that is really XML or JSON (``curl -d
-@file`` without ``-H``: the Tableau documents' own examples do it, and the real server accepts
-them); parses ``Prefer``; applies the session's injected faults and requested delay; and records
-the exchange in the journal. Requests to the control API itself are neither faulted nor journaled.
+default ``application/x-www-form-urlencoded`` label (and a browser's ``text/plain``) on a body that
+is really XML or JSON (``curl -d @file`` without ``-H``: the Tableau documents' own examples do it,
+and the real server accepts them); parses ``Prefer``; applies the session's injected faults and
+requested delay; and records the exchange in the journal. Requests to the control API itself are
+neither faulted nor journaled, and their bodies are JSON whatever their label.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alertmock.context import Runtime, bind
+from alertmock.edge import drop_connection
 from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
 from alertmock.journal import MAX_BODY_BYTES, Entry, bounded
@@ -31,6 +33,9 @@ _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
 _SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
+# What clients send when nobody chose a label: curl's -d default, and a browser's fetch() with a
+# string body; both are sniffed to XML or JSON by the body's first byte.
+_DEFAULT_LABELS = ("", "application/x-www-form-urlencoded", "text/plain")
 
 
 class EngineMiddleware:
@@ -59,6 +64,8 @@ class EngineMiddleware:
         state = await sessions.open(session)
         writes = scope["method"] not in _SAFE_METHODS
         if scope["path"].startswith(CONTROL_PREFIX):
+            if seen.has_body:
+                scope = _as_json(scope, headers)
             bind(self.runtime, scope, session, state)
             if writes:
                 async with sessions.writing(session):
@@ -88,7 +95,7 @@ class EngineMiddleware:
                     await asyncio.sleep(delay)
                 if verdict is not None and verdict.drop:
                     fault = "drop"
-                    await _drop(observed)
+                    await _drop(scope, observed)
                     return
                 if verdict is not None and verdict.error_status is not None:
                     fault = "error"
@@ -208,10 +215,12 @@ def _scan(raw: list[tuple[bytes, bytes]]) -> _Seen:
     return seen
 
 
-async def _drop(send: Send) -> None:
-    # Promise a body and return without it: uvicorn then closes the connection mid-response,
-    # which is what a client sees when a connection drops. (Raising instead would make
-    # Starlette try to send a 500 on a response already started.)
+async def _drop(scope: Scope, send: Send) -> None:
+    if await drop_connection(scope):
+        return
+    # No server connection to close (an in-process client): promise a body and return without
+    # it, the nearest an ASGI app can come. (Raising instead would make Starlette try to send a
+    # 500 on a response already started.)
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
     await send({"type": "http.response.body", "body": b"", "more_body": True})
 
@@ -231,12 +240,20 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 def _sniff_content_type(scope: Scope, headers: Headers, body: bytes) -> Scope:
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ("", "application/x-www-form-urlencoded"):
+    if content_type not in _DEFAULT_LABELS:
         return scope
     sniffed = _SNIFFED.get(body.lstrip()[:1])
-    if sniffed is None:
-        return scope
+    return scope if sniffed is None else _relabelled(scope, sniffed)
+
+
+def _as_json(scope: Scope, headers: Headers) -> Scope:
+    """The control API takes JSON only, so a body is JSON whatever its label (``curl -T``, ``-d``)."""
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    return scope if content_type == "application/json" else _relabelled(scope, "application/json")
+
+
+def _relabelled(scope: Scope, content_type: str) -> Scope:
     scope = dict(scope)
     scope["headers"] = list(scope["headers"])
-    MutableHeaders(scope=scope)["content-type"] = sniffed
+    MutableHeaders(scope=scope)["content-type"] = content_type
     return scope

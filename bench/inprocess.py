@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-responses", action="store_true")
     args = parser.parse_args(argv)
     suite = SUITES[args.suite]
-    config = Config(spec=suite.spec, fixtures=suite.fixtures, seed=1, validate_responses=args.validate_responses)
+    config = Config(
+        spec=suite.spec, fixtures=suite.fixtures, seed=1, validate_responses=args.validate_responses, quiet=True
+    )
     app = create_app(config)
 
     async def run() -> None:

@@ -71,6 +71,8 @@ def alertmock_command(suite: Suite, port: int, extra: tuple[str, ...]) -> list[s
         str(suite.fixtures),
         "--seed",
         "1",
+        # Prism runs with `-v warn`: neither prints a line per request.
+        "--quiet",
         *extra,
     ]
 

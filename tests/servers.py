@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -30,3 +34,36 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[str], timeout: f
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
     raise AssertionError(f"no answer from {base_url}/__mock/health within {timeout} s")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[str]
+    printed: str = ""  # everything it printed, once stopped
+
+
+@contextmanager
+def live_server(*flags: str) -> Iterator[LiveServer]:
+    """`alertmock serve` from this checkout as a user runs it, on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alertmock.cli", "serve", "--port", str(port), "--seed", "1", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    try:
+        wait_until_healthy(server.url, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        server.printed = process.stdout.read()
+        process.stdout.close()

@@ -91,6 +91,6 @@ def test_loopback_needs_no_token() -> None:
 
 
 def test_an_empty_token_is_refused_and_an_empty_variable_means_none() -> None:
-    with pytest.raises(ValueError, match="admin_token"):
+    with pytest.raises(ValueError, match="admin-token"):
         Config(admin_token=" ")
     assert Config.from_env({"ALERTMOCK_ADMIN_TOKEN": ""}).admin_token is None

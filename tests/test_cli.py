@@ -41,3 +41,80 @@ def test_the_console_script_runs() -> None:
     assert result.returncode == 0
     assert "serve" in result.stdout and "lint" in result.stdout
     assert "Warning" not in result.stderr
+
+
+# Mistakes in the command line, the environment or the files it names: one line, exit 2.
+
+
+def _error_line(capsys, argv: list[str]) -> str:  # type: ignore[no-untyped-def]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no banner
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("alertmock: error: ")
+    return lines[0]
+
+
+def test_a_missing_spec_is_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert "/nonexistent.yaml: No such file or directory" in _error_line(
+        capsys, ["serve", "--spec", "/nonexistent.yaml"]
+    )
+
+
+def test_a_spec_that_is_not_yaml_names_its_line_and_column(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    spec = tmp_path / "broken.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: [unclosed\n", encoding="utf-8")
+    line = _error_line(capsys, ["serve", "--spec", str(spec)])
+    assert f"{spec}:3:1: not valid YAML" in line
+
+
+def test_a_spec_that_is_not_openapi_is_one_line(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    spec = tmp_path / "wrong.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n", encoding="utf-8")
+    assert f"--spec {spec}: not a valid OpenAPI 3.0 contract" in _error_line(capsys, ["serve", "--spec", str(spec)])
+
+
+def test_a_malformed_fixture_names_its_path_line_and_column(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "matatika").mkdir()
+    bad = tmp_path / "matatika" / "subscriptions.json"
+    bad.write_text('[\n  {"id": "a",}\n]\n', encoding="utf-8")
+    line = _error_line(capsys, ["serve", "--fixtures", str(tmp_path)])
+    assert f"{bad}:2:14: " in line
+
+
+def test_a_missing_fixtures_folder_is_an_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert "--fixtures /nonexistent: no such directory" in _error_line(capsys, ["serve", "--fixtures", "/nonexistent"])
+
+
+def test_a_garbage_clock_is_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    line = _error_line(capsys, ["serve", "--clock", "garbage"])
+    assert "--clock garbage: 'garbage' is not an ISO 8601 instant" in line
+
+
+def test_a_port_out_of_range_is_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert "--port 99999: not a TCP port" in _error_line(capsys, ["serve", "--port", "99999"])
+
+
+def test_a_bad_environment_variable_names_it(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ALERTMOCK_PORT", "abc")
+    assert "ALERTMOCK_PORT=abc: not a valid port" in _error_line(capsys, ["serve"])
+
+
+def test_a_port_in_use_fails_before_the_banner() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "alertmock.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"alertmock: error: --host 127.0.0.1 --port {port}: Address already in use")

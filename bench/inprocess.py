@@ -140,7 +140,13 @@ async def _seed(app: Any, scenario: Scenario) -> None:
     """As `bench.scenarios.seed`: batches of generated records until the list is full."""
     import json
 
-    from bench.scenarios import count_list_items
+    from bench.scenarios import count_list_items, sized_seed
+
+    if scenario.collection is not None:
+        sized = sized_seed(scenario)
+        if sized is not None:
+            await request(app, sized)
+        return
 
     for _ in range(20):
         status, body = await request(app, scenario)

@@ -32,6 +32,10 @@ TABLEAU_UPDATE_XML = """<tsRequest>
 </tsRequest>"""
 
 LIST_SIZE = 20
+# The list at 10, 1,000 and 10,000 records in the collection: pages of 5, which even the smallest
+# fills, so that the three answers are the same size and only the store's cost differs.
+SIZED_PAGE = 5
+COLLECTION_SIZES = (10, 1_000, 10_000)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Scenario:
     expect: int = 200
     # The collection a list reads, seeded to LIST_SIZE records before the run (alertmock only).
     seed_kind: str | None = None
+    # Or seeded to this many records in all, in a session of the scenario's own (its X-Mock-Session).
+    collection: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,17 @@ ALERTMOCK = Suite(
             f"{TABLEAU_SITE}/dataAlerts?pageSize={LIST_SIZE}",
             {**TABLEAU_AUTH, "Accept": "application/xml"},
             seed_kind="tableau.data_alerts",
+        ),
+        *(
+            Scenario(
+                f"tableau list, {size:,} stored",
+                "GET",
+                f"{TABLEAU_SITE}/dataAlerts?pageSize={SIZED_PAGE}",
+                {**TABLEAU_AUTH, "Accept": "application/xml", "X-Mock-Session": f"bench-list-{size}"},
+                seed_kind="tableau.data_alerts",
+                collection=size,
+            )
+            for size in COLLECTION_SIZES
         ),
         Scenario(
             "tableau XML PUT",
@@ -164,6 +181,13 @@ def seed(base: str, scenario: Scenario, count_items: Callable[[bytes], int] | No
     """
     if scenario.seed_kind is None:
         return ""
+    if scenario.collection is not None:
+        sized = sized_seed(scenario)
+        if sized is not None:
+            seeded, answer = call(base, sized, timeout=120)
+            if seeded != 201:
+                return f"seeding {scenario.seed_kind} failed: {seeded} {answer[:200]!r}"
+        return f"{scenario.collection:,} {scenario.seed_kind} records"
     count = count_items or count_list_items
     status, have = 0, 0
     for _ in range(20):
@@ -183,6 +207,19 @@ def seed(base: str, scenario: Scenario, count_items: Callable[[bytes], int] | No
         if seeded != 201:
             return f"seeding {scenario.seed_kind} failed: {seeded} {answer[:200]!r}"
     return f"{have} items" if status == 200 else f"list answered {status}"
+
+
+def sized_seed(scenario: Scenario) -> Scenario | None:
+    """The one seeding request that brings the scenario's session to `collection` records (None: none needed)."""
+    assert scenario.seed_kind is not None and scenario.collection is not None
+    vendor, kind = scenario.seed_kind.split(".", 1)
+    fixture = ROOT / "fixtures" / vendor / f"{kind}.json"  # what a new session starts with
+    have = len(json.loads(fixture.read_text(encoding="utf-8"))) if fixture.exists() else 0
+    if scenario.collection <= have:
+        return None
+    session = {k: v for k, v in scenario.headers.items() if k.lower() == "x-mock-session"}
+    body = json.dumps({"kind": scenario.seed_kind, "count": scenario.collection - have})
+    return Scenario("seed", "POST", "/__mock/seed", {"Content-Type": "application/json", **session}, body, expect=201)
 
 
 def count_list_items(body: bytes) -> int:

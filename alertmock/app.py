@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from alertmock.admin_token import without_security
 from alertmock.clock import Clock
-from alertmock.config import Config
+from alertmock.config import MEMORY_STATE, Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
 from alertmock.cors import CorsPolicy, add_cors
@@ -47,21 +47,32 @@ def create_runtime(config: Config) -> Runtime:
     contract = Contract(config.spec)
     controls = Contract(CONTROLS_SPEC)
     contract.include(controls)
-    return Runtime(
-        config=config,
-        contract=contract,
-        sessions=MemorySessions(
-            load_fixtures(config.fixtures),
+    fixtures = load_fixtures(config.fixtures)
+    clock, ids, generator = Clock.parse(config.clock), Ids(config.seed), Generator(config.seed)
+    if config.state != MEMORY_STATE:
+        # Shared by every process that names the same Redis (alertmock/redis_store.py).
+        from alertmock.redis_store import RedisSessions
+
+        shared = RedisSessions(
+            config.state,
+            fixtures,
             cap=config.collection_cap,
             max_sessions=config.max_sessions,
             idle_seconds=config.session_idle_seconds,
-        ),
-        clock=Clock.parse(config.clock),
-        ids=Ids(config.seed),
-        generator=Generator(config.seed),
-        journal=Journal(config.journal_size),
-        faults=Faults(config.seed),
+            journal_size=config.journal_size,
+            clock=clock,
+            ids=ids,
+            generator=generator,
+            seed=config.seed,
+        )
+        return Runtime(config, contract, shared, shared.clock, ids, generator, shared.journal, shared.faults)
+    sessions = MemorySessions(
+        fixtures,
+        cap=config.collection_cap,
+        max_sessions=config.max_sessions,
+        idle_seconds=config.session_idle_seconds,
     )
+    return Runtime(config, contract, sessions, clock, ids, generator, Journal(config.journal_size), Faults(config.seed))
 
 
 def create_app(config: Config | None = None) -> AsyncApp:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import os
 from typing import Any
 
 from starlette.responses import Response
 
 import alertmock
+from alertmock.config import MEMORY_STATE
 from alertmock.context import current_runtime, current_session, current_state
 from alertmock.errors import BadRequestError, NotFoundError
 from alertmock.faults import FaultRule
@@ -29,6 +31,8 @@ async def get_health() -> Response:
             "operations": len(runtime.contract.operations),
             "fallback_operations": list(runtime.extras.get("fallback_operations", [])),
             "sessions": await runtime.sessions.names(),
+            "state": "memory" if runtime.config.state == MEMORY_STATE else "redis",
+            "process": os.getpid(),
         }
     )
 

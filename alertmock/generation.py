@@ -45,9 +45,16 @@ _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
 
 class Generator:
     def __init__(self, seed: int | None = None) -> None:
-        self.seed = seed
+        self.seed: int | str | None = seed
         self.random = random.Random(seed)
         self._faker: Faker | None = None
+
+    def reseed(self, seed: str) -> None:
+        """Another repeatable sequence (each process of a shared mock takes its own)."""
+        self.random.seed(seed)
+        self.seed = seed
+        if self._faker is not None:
+            self._faker.seed_instance(seed)
 
     @property
     def faker(self) -> Faker:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -74,9 +75,19 @@ class EngineMiddleware:
                 await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        observed = _Observed(send)
         body = b""
         fault = None
+        journaled = False
+
+        async def journal() -> None:
+            # Before the answer's last byte leaves: a client that reads the journal next (from
+            # another process, say) finds the exchange there.
+            nonlocal journaled
+            if not journaled:
+                journaled = True
+                await self._journal(scope, headers, session, body, observed, fault, started)
+
+        observed = _Observed(send, journal)
         try:
             try:
                 preferences = None
@@ -110,7 +121,7 @@ class EngineMiddleware:
             else:
                 await self.app(scope, receive, observed)
         finally:
-            await self._journal(scope, headers, session, body, observed, fault, started)
+            await journal()
 
     async def _journal(
         self,
@@ -168,10 +179,11 @@ class _Observed:
     """The ASGI `send` of a request, noting what was answered: status, headers, and the body up to
     what the journal keeps."""
 
-    __slots__ = ("body", "headers", "kept", "send", "status")
+    __slots__ = ("body", "finishing", "headers", "kept", "send", "status")
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, finishing: Callable[[], Awaitable[None]]) -> None:
         self.send = send
+        self.finishing = finishing
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
@@ -181,11 +193,13 @@ class _Observed:
         if message["type"] == "http.response.start":
             self.status = message["status"]
             self.headers = list(message.get("headers", ()))
-        elif message["type"] == "http.response.body" and self.kept <= MAX_BODY_BYTES:
+        elif message["type"] == "http.response.body":
             chunk = message.get("body", b"")
-            if chunk:
+            if chunk and self.kept <= MAX_BODY_BYTES:
                 self.body.append(chunk)
                 self.kept += len(chunk)
+            if not message.get("more_body", False):
+                await self.finishing()
         await self.send(message)
 
 

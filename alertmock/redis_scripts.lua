@@ -1,0 +1,266 @@
+-- The Redis backend's atomic operations (alertmock/redis_store.py loads this file, one function
+-- per script: the text between "--@ name" markers, with the helpers prepended). Each script runs
+-- atomically on the server, so read-modify-write, caps and eviction hold across processes.
+--
+-- Keys of session S (prefix P = "am:s:" .. S .. ":"):
+--   P.."r:"..kind   hash id -> record JSON          P.."o:"..kind  zset id -> insertion number
+--   P.."f:"..kind   set of fixture ids              P.."ix:"..kind set of indexed fields
+--   P.."i:"..kind.."\0"..field.."\0"..value  zset of the ids holding value, scored as in "o"
+--   P.."kinds"      zset kind -> first insertion    P.."seq"       insertion counter
+--   P.."faults"     fault rules JSON                P.."keys"      every key above (to drop S)
+-- Shared: "am:sessions" zset name -> last use (ms); "am:fx:kinds" list and "am:fx:"..kind list
+-- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id".
+
+--@ helpers
+local function field_value(record, path)
+  local value = record
+  for part in string.gmatch(path, "[^.]+") do
+    if type(value) ~= "table" then return nil end
+    value = value[part]
+  end
+  if type(value) == "string" then return value end
+  return nil
+end
+
+local function index_key(P, kind, field, value)
+  return P .. "i:" .. kind .. "\0" .. field .. "\0" .. value
+end
+
+local function reindex(P, kind, id, old, new, score)
+  local fields = redis.call("SMEMBERS", P .. "ix:" .. kind)
+  if #fields == 0 then return end
+  local before = old and cjson.decode(old) or nil
+  local after = new and cjson.decode(new) or nil
+  for _, field in ipairs(fields) do
+    local a = before and field_value(before, field) or nil
+    local b = after and field_value(after, field) or nil
+    if a ~= b then
+      if a then redis.call("ZREM", index_key(P, kind, field, a), id) end
+      if b then
+        local key = index_key(P, kind, field, b)
+        redis.call("ZADD", key, score, id)
+        redis.call("SADD", P .. "keys", key)
+      end
+    end
+  end
+end
+
+local function delete_one(P, kind, id)
+  local h = P .. "r:" .. kind
+  local old = redis.call("HGET", h, id)
+  if not old then return nil end
+  reindex(P, kind, id, old, nil, 0)
+  redis.call("HDEL", h, id)
+  redis.call("ZREM", P .. "o:" .. kind, id)
+  return old
+end
+
+local function evict(P, kind, excess)
+  -- The oldest records go first; fixtures (what the documents' examples rely on) are skipped.
+  local o, fixtures = P .. "o:" .. kind, P .. "f:" .. kind
+  local victims, start = {}, 0
+  while #victims < excess do
+    local batch = redis.call("ZRANGE", o, start, start + 99)
+    if #batch == 0 then break end
+    for _, id in ipairs(batch) do
+      if redis.call("SISMEMBER", fixtures, id) == 0 then
+        victims[#victims + 1] = id
+        if #victims == excess then break end
+      end
+    end
+    start = start + 100
+  end
+  for _, id in ipairs(victims) do delete_one(P, kind, id) end
+end
+
+local function put(P, kind, id, record, cap)
+  local h, o = P .. "r:" .. kind, P .. "o:" .. kind
+  local old = redis.call("HGET", h, id)
+  local score
+  if old then
+    score = tonumber(redis.call("ZSCORE", o, id))
+  else
+    score = redis.call("INCR", P .. "seq")
+  end
+  reindex(P, kind, id, old, record, score)
+  redis.call("HSET", h, id, record)
+  if not old then
+    redis.call("ZADD", o, score, id)
+    if redis.call("ZADD", P .. "kinds", "NX", score, kind) == 1 then
+      redis.call("SADD", P .. "keys", h, o, P .. "f:" .. kind, P .. "ix:" .. kind)
+    end
+    local size = redis.call("ZCARD", o)
+    if size > cap then evict(P, kind, size - cap) end
+  end
+end
+
+local function drop_collections(P)
+  -- Every collection and index, not the fixture ids (a load keeps what counts as a fixture).
+  for _, kind in ipairs(redis.call("ZRANGE", P .. "kinds", 0, -1)) do
+    redis.call("DEL", P .. "r:" .. kind, P .. "o:" .. kind, P .. "ix:" .. kind)
+  end
+  for _, key in ipairs(redis.call("SMEMBERS", P .. "keys")) do
+    if string.find(key, P .. "i:", 1, true) == 1 then redis.call("DEL", key) end
+  end
+  redis.call("DEL", P .. "kinds")
+end
+
+local function drop_session(name)
+  local P = "am:s:" .. name .. ":"
+  for _, key in ipairs(redis.call("SMEMBERS", P .. "keys")) do redis.call("DEL", key) end
+  redis.call("DEL", P .. "keys", P .. "kinds", P .. "seq", P .. "faults")
+  redis.call("ZREM", "am:sessions", name)
+end
+
+local function create_session(name, cap)
+  local P = "am:s:" .. name .. ":"
+  for _, kind in ipairs(redis.call("LRANGE", "am:fx:kinds", 0, -1)) do
+    local flat = redis.call("LRANGE", "am:fx:" .. kind, 0, -1)
+    for i = 1, #flat, 2 do
+      put(P, kind, flat[i], flat[i + 1], cap)
+      redis.call("SADD", P .. "f:" .. kind, flat[i])
+    end
+  end
+  redis.call("SADD", P .. "keys", P .. "faults")
+end
+
+local function ensure_index(P, kind, field)
+  if redis.call("SISMEMBER", P .. "ix:" .. kind, field) == 1 then return end
+  redis.call("SADD", P .. "ix:" .. kind, field)
+  redis.call("SADD", P .. "keys", P .. "ix:" .. kind)
+  local h = P .. "r:" .. kind
+  local scored = redis.call("ZRANGE", P .. "o:" .. kind, 0, -1, "WITHSCORES")
+  for i = 1, #scored, 2 do
+    local value = field_value(cjson.decode(redis.call("HGET", h, scored[i])), field)
+    if value then
+      local key = index_key(P, kind, field, value)
+      redis.call("ZADD", key, scored[i + 1], scored[i])
+      redis.call("SADD", P .. "keys", key)
+    end
+  end
+end
+
+local function hmget_all(h, ids)
+  -- HMGET in slices: Lua's unpack stops at a few thousand values.
+  local out = {}
+  for i = 1, #ids, 1000 do
+    for _, record in ipairs(redis.call("HMGET", h, unpack(ids, i, math.min(i + 999, #ids)))) do
+      out[#out + 1] = record
+    end
+  end
+  return out
+end
+
+local function ordered_ids(P, kind, field, value)
+  -- The zset to read: the collection's order, or the index of field = value.
+  if field == "" then return P .. "o:" .. kind end
+  ensure_index(P, kind, field)
+  return index_key(P, kind, field, value)
+end
+
+--@ open
+-- ARGV: name, now (ms), idle (ms), max sessions, cap, default name.
+-- Returns {created, clock offset, fault rules JSON}.
+local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local created = 0
+if redis.call("ZSCORE", "am:sessions", name) then
+  redis.call("ZADD", "am:sessions", now, name)
+else
+  for _, old in ipairs(redis.call("ZRANGEBYSCORE", "am:sessions", "-inf", now - idle)) do
+    if old ~= default then drop_session(old) end
+  end
+  while redis.call("ZCARD", "am:sessions") >= max do
+    local oldest = nil
+    for _, candidate in ipairs(redis.call("ZRANGE", "am:sessions", 0, 1)) do
+      if candidate ~= default then oldest = candidate break end
+    end
+    if not oldest then break end
+    drop_session(oldest)
+  end
+  create_session(name, cap)
+  redis.call("ZADD", "am:sessions", now, name)
+  created = 1
+end
+local P = "am:s:" .. name .. ":"
+return {created, redis.call("GET", "am:clock:offset") or "0", redis.call("GET", P .. "faults") or ""}
+
+--@ reset
+-- ARGV: name, now (ms), cap.
+drop_session(ARGV[1])
+create_session(ARGV[1], tonumber(ARGV[3]))
+redis.call("ZADD", "am:sessions", tonumber(ARGV[2]), ARGV[1])
+return 1
+
+--@ put
+-- ARGV: P, kind, id, record JSON, cap.
+put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+return 1
+
+--@ delete
+-- ARGV: P, kind, id. Returns the deleted record's JSON, or nil.
+return delete_one(ARGV[1], ARGV[2], ARGV[3])
+
+--@ list
+-- ARGV: P, kind, field ("" for none), value, offset, stop (inclusive, -1 for the end).
+local P, kind = ARGV[1], ARGV[2]
+local ids = redis.call("ZRANGE", ordered_ids(P, kind, ARGV[3], ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
+return hmget_all(P .. "r:" .. kind, ids)
+
+--@ count
+-- ARGV: P, kind, field ("" for none), value.
+return redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))
+
+--@ export
+-- ARGV: P. Returns {kind, n, record JSON x n, kind, n, ...}.
+local P = ARGV[1]
+local out = {}
+for _, kind in ipairs(redis.call("ZRANGE", P .. "kinds", 0, -1)) do
+  local ids = redis.call("ZRANGE", P .. "o:" .. kind, 0, -1)
+  out[#out + 1] = kind
+  out[#out + 1] = #ids
+  for _, record in ipairs(hmget_all(P .. "r:" .. kind, ids)) do out[#out + 1] = record end
+end
+return out
+
+--@ load
+-- ARGV: P, cap, then kind, n, (id, record JSON) x n, kind, n, ...
+local P, cap = ARGV[1], tonumber(ARGV[2])
+drop_collections(P)
+local i = 3
+while i <= #ARGV do
+  local kind, n = ARGV[i], tonumber(ARGV[i + 1])
+  i = i + 2
+  redis.call("ZADD", P .. "kinds", "NX", redis.call("INCR", P .. "seq"), kind)
+  redis.call("SADD", P .. "keys", P .. "r:" .. kind, P .. "o:" .. kind, P .. "f:" .. kind, P .. "ix:" .. kind)
+  for _ = 1, n do
+    put(P, kind, ARGV[i], ARGV[i + 1], cap)
+    i = i + 2
+  end
+end
+return 1
+
+--@ journal_record
+-- ARGV: entry JSON (without its id), size. The entry is stored as "<id> <JSON>".
+local id = redis.call("INCR", "am:journal:id")
+redis.call("RPUSH", "am:journal", id .. " " .. ARGV[1])
+redis.call("LTRIM", "am:journal", -tonumber(ARGV[2]), -1)
+return id
+
+--@ journal_clear
+-- ARGV: session. Returns how many entries went.
+local kept, removed = {}, 0
+for _, stored in ipairs(redis.call("LRANGE", "am:journal", 0, -1)) do
+  local entry = cjson.decode(string.sub(stored, string.find(stored, " ", 1, true) + 1))
+  if entry.session == ARGV[1] then removed = removed + 1 else kept[#kept + 1] = stored end
+end
+redis.call("DEL", "am:journal")
+for i = 1, #kept, 1000 do
+  redis.call("RPUSH", "am:journal", unpack(kept, i, math.min(i + 999, #kept)))
+end
+return removed
+
+--@ unlock
+-- ARGV: lock key, token. Deletes the lock only if this holder still has it.
+if redis.call("GET", ARGV[1]) == ARGV[2] then return redis.call("DEL", ARGV[1]) end
+return 0

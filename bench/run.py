@@ -3,6 +3,7 @@
     python -m bench                      # the scenarios, 2 rounds of 10 s per server
     python -m bench --seconds 5 --rounds 1 --no-prism
     python -m bench --suite engine       # the engine's own tiny contract (no vendor file needed)
+    python -m bench --backends           # memory against Redis, 1 and 2 workers (bench/backends.py)
 
 Each server is pinned to core 0 and wrk (-t1 -c32) to core 1; every scenario runs A B A B
 (alertmock, Prism, alternating) and the table shows the medians. It prints figures and exits 0
@@ -48,11 +49,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--server-arg", action="append", default=[], help="extra `alertmock serve` argument (repeatable)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--backends",
+        action="store_true",
+        help="the memory backend against Redis with 1 and 2 workers (bench/backends.py)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.backends:
+        from bench.backends import main as compare_backends
+
+        return compare_backends(["--seconds", str(args.seconds), "--connections", str(args.connections)])
     suite = SUITES[args.suite]
     scenarios = [s for s in suite.scenarios if not args.only or args.only.lower() in s.name.lower()]
     if not ensure_wrk():

@@ -16,7 +16,7 @@ from typing import Any
 from connexion.exceptions import InvalidSpecification
 
 from alertmock.admin_token import ensure_admin_token
-from alertmock.config import Config, ConfigError
+from alertmock.config import MEMORY_STATE, Config, ConfigError
 from alertmock.contract import ContractError
 from alertmock.edge import log_requests_to
 from alertmock.fixtures import FixtureError
@@ -60,6 +60,12 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.add_argument(
         "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
     )
+    serve.add_argument(
+        "--state",
+        help="where state lives: memory (this process, the default) or redis://HOST:PORT/DB, shared by "
+        "every process and replica that names it (env ALERTMOCK_STATE)",
+    )
+    serve.add_argument("--workers", type=int, help="server processes on the one port (needs --state redis://…)")
     serve.add_argument("--reload", action="store_true", help="restart when the contract, fixtures or handlers change")
 
 
@@ -109,6 +115,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         admin_token=getattr(args, "admin_token", None),
         cors_headers=_listed(args.cors_headers),
         quiet=args.quiet,
+        state=getattr(args, "state", None),
+        workers=getattr(args, "workers", None),
     )
 
 
@@ -122,10 +130,12 @@ def serve(args: argparse.Namespace) -> int:
     config, generated_token = ensure_admin_token(config_from_args(args))
     # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
     app = _build_app(config)
+    _check_state(config)
     sock = _bind(config)
     print(_banner(config, generated_token), flush=True)
-    if args.reload:
-        # uvicorn's reloader needs an import string and binds in its own process.
+    if config.workers > 1 or args.reload:
+        # Several workers, or the reloader, need an import string: each process builds its app from
+        # the environment, and uvicorn binds the port itself (checked free above).
         sock.close()
         _export_env(config)
         uvicorn.run(
@@ -133,10 +143,16 @@ def serve(args: argparse.Namespace) -> int:
             factory=True,
             host=config.host,
             port=config.port,
-            reload=True,
-            reload_dirs=[str(config.spec.parent)],
-            reload_includes=["*.yaml", "*.json", "*.py"],
             log_level="warning",
+            **(
+                {
+                    "reload": True,
+                    "reload_dirs": [str(config.spec.parent)],
+                    "reload_includes": ["*.yaml", "*.json", "*.py"],
+                }
+                if args.reload
+                else {"workers": config.workers}
+            ),
         )
         return 0
     from alertmock.gc_tuning import tune_for_serving
@@ -180,6 +196,18 @@ def _build_app(config: Config) -> Any:
         raise UsageError(f"--spec {config.spec}: not a valid OpenAPI 3.0 contract: {first_line}") from None
     except (KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"--spec {config.spec}: not an alertmock contract ({type(exc).__name__}: {exc})") from None
+
+
+def _check_state(config: Config) -> None:
+    """A Redis that cannot be reached is said once, at start, rather than as a 500 per request."""
+    if config.state == MEMORY_STATE:
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(config.state, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise UsageError(f"--state {config.state}: cannot reach Redis ({exc})") from None
 
 
 def _bind(config: Config) -> socket.socket:

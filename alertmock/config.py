@@ -23,6 +23,8 @@ DEFAULT_PORT = 4010
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 DEFAULT_JOURNAL_SIZE = 1000
 DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
+MEMORY_STATE = "memory"
+_SHARED_STATE_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,9 @@ class Config:
     admin_token: str | None = field(default=None, repr=False)
     swagger_ui: bool = True
     quiet: bool = False  # no log line per request
+    # Where state lives: "memory" (this process) or a Redis URL shared by several processes.
+    state: str = MEMORY_STATE
+    workers: int = 1
     # Vendor settings read by handlers through `current_settings()`, e.g. job durations.
     settings: Mapping[str, Any] = field(default_factory=dict)
 
@@ -58,7 +63,14 @@ class Config:
             raise ConfigError(f"--port {self.port}: not a TCP port (1 to 65535)")
         if self.admin_token is not None and not self.admin_token.strip():
             raise ConfigError("--admin-token: must not be empty")
-        for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size"):
+        if self.state != MEMORY_STATE and not self.state.startswith(_SHARED_STATE_SCHEMES):
+            raise ConfigError(f"--state {self.state}: must be memory or a Redis URL (redis://HOST:PORT/DB)")
+        if self.workers > 1 and self.state == MEMORY_STATE:
+            raise ConfigError(
+                f"--workers {self.workers} needs shared state (--state redis://HOST:PORT/DB): "
+                "with memory state each process would answer from a store of its own"
+            )
+        for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} {getattr(self, name)}: must be at least 1")
         try:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+
+import pytest
 
 from alertmock.cli import build_parser, demo_credentials, main
 from alertmock.config import DEFAULT_SPEC
@@ -18,6 +21,8 @@ def test_serve_help_documents_every_setting() -> None:
         "--clock",
         "--journal-size",
         "--max-sessions",
+        "--state",
+        "--workers",
         "--reload",
         "--validate-responses",
     ):
@@ -118,3 +123,23 @@ def test_a_port_in_use_fails_before_the_banner() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == (f"alertmock: error: --host 127.0.0.1 --port {port}: Address already in use")
+
+
+def test_several_workers_need_shared_state(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "2"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "--workers 2 needs shared state (--state redis://HOST:PORT/DB)" in error
+
+
+def test_state_must_be_memory_or_a_redis_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--state", "mongodb://x"]) == 2
+    assert "--state mongodb://x: must be memory or a Redis URL" in capsys.readouterr().err
+
+
+def test_an_unreachable_redis_is_said_at_start(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    assert main(["serve", "--state", f"redis://127.0.0.1:{port}/0"]) == 2
+    assert f"--state redis://127.0.0.1:{port}/0: cannot reach Redis" in capsys.readouterr().err

@@ -29,6 +29,7 @@ from alertmock.journal import Journal
 from alertmock.memory_store import MemorySessions
 from alertmock.middleware import EngineMiddleware
 from alertmock.resolver import HandlerResolver
+from alertmock.shims.fast_validators import fast_validator_map
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.validation import validator_map
 
@@ -75,21 +76,34 @@ def create_runtime(config: Config) -> Runtime:
     return Runtime(config, contract, sessions, clock, ids, generator, Journal(config.journal_size), Faults(config.seed))
 
 
-def create_app(config: Config | None = None) -> AsyncApp:
+def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncApp:
+    """The mock as an ASGI app.
+
+    `planned=False` builds a stock Connexion `AsyncApp` (its default middlewares and security
+    map, the engine's validators as they are) with none of `alertmock/shims/`: the same handlers,
+    engine middleware and error rendering, slower. It is the fallback should a shim break with a
+    new Connexion, and the reference `tests/test_differential.py` holds the served app to.
+    """
     config = config or Config()
     runtime = create_runtime(config)
     resolver = HandlerResolver()
-    # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
-    app = PlannedAsyncApp(
-        __name__,
-        middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),
-    )
+    app: AsyncApp
+    if planned:
+        # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
+        app = PlannedAsyncApp(
+            __name__,
+            middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),
+        )
+        validators = fast_validator_map
+    else:
+        app = AsyncApp(__name__)
+        validators = validator_map
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.
         runtime.contract.resolved,
         resolver=resolver,
         validate_responses=config.validate_responses,
-        validator_map=validator_map(),
+        validator_map=validators(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
     )
     # Filled when Connexion resolves the operations (at start-up, before the first request).
@@ -98,7 +112,7 @@ def create_app(config: Config | None = None) -> AsyncApp:
     app.add_api(
         controls if config.admin_token else without_security(controls),
         resolver=HandlerResolver(),
-        validator_map=validator_map(),
+        validator_map=validators(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=config.swagger_ui, swagger_ui_path="/ui"),
     )
     handle = connexion_handler(runtime)

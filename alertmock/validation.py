@@ -5,6 +5,11 @@ the field (Scalingo answers ``{"errors": {"limit": ["..."]}}``, Tableau maps ``p
 own error code), so these subclasses keep the name and the location. The XML validator parses
 with defusedxml (no DTDs, no entities), validates the data against the media type's schema and
 hands it on as JSON, so a handler receives the same ``body`` whatever the wire format.
+
+These are the reference behaviour, built the way Connexion builds its own (a validator per
+request): `create_app(planned=False)` serves with them as they are. The served app uses their
+faster twins in `alertmock/shims/fast_validators.py`, held to the same answers by
+`tests/test_differential.py`.
 """
 
 from __future__ import annotations
@@ -24,8 +29,6 @@ from connexion.validators import (
     AbstractRequestBodyValidator,
     AbstractResponseBodyValidator,
     JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
-    TextResponseBodyValidator,
 )
 from connexion.validators.parameter import ParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
@@ -33,8 +36,6 @@ from starlette.types import Receive, Scope
 
 from alertmock import xml
 from alertmock.errors import BadRequestError, RequestValidationError
-from alertmock.shims.parsed_request import SharedParsingRequest
-from alertmock.shims.schema_fast_path import accepts, compiled
 
 _LOCATIONS = ("query", "path", "header", "cookie")
 
@@ -54,24 +55,16 @@ def _is_uuid(value: str) -> bool:
 
 
 class StructuredParameterValidator(ParameterValidator):
-    def validate(self, scope: Scope) -> None:
-        # The handler's request reuses the query parsed here (alertmock/shims/parsed_request.py).
-        self.validate_request(SharedParsingRequest(scope, uri_parser=self.uri_parser))
-
     @staticmethod
     def validate_parameter(
         parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
     ) -> str | None:
-        # Connexion's own logic and messages, with the OpenAPI formats checked, without its
-        # per-call deepcopy and validator build.
+        # Connexion's own logic and messages, with the OpenAPI formats checked.
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            schema = param.get("schema", param)
-            if accepts(schema, Draft4Validator, value, FORMAT_CHECKER):
-                return None
             try:
-                compiled(schema, formats=FORMAT_CHECKER).validate(value)
+                Draft4Validator(param.get("schema", param), format_checker=FORMAT_CHECKER).validate(value)
             except ValidationError as exception:
                 return str(exception)
             return None
@@ -115,10 +108,6 @@ def _body_error(exception: ValidationError) -> RequestValidationError:
 
 
 class StructuredJSONBodyValidator(JSONRequestBodyValidator):
-    @property
-    def _validator(self) -> t.Any:
-        return compiled(self._schema, Draft4RequestValidator)
-
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
@@ -140,8 +129,6 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
             raise RequestValidationError(
                 "Request body must not be empty", location="body", fields={"body": ["is required"]}
             )
-        if accepts(self._schema, Draft4RequestValidator, body):
-            return None
         try:
             return self._validator.validate(body)  # type: ignore[no-any-return]
         except ValidationError as exception:
@@ -177,6 +164,10 @@ def _refuse_deep_nesting(body: t.Any, openers: int) -> None:
 class XMLRequestBodyValidator(AbstractRequestBodyValidator):
     MUTABLE_VALIDATION = True
 
+    @property
+    def _validator(self) -> t.Any:
+        return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw.strip():
@@ -197,10 +188,8 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
                     "Request body must not be empty", location="body", fields={"body": ["is required"]}
                 )
             return None
-        if accepts(self._schema, Draft4RequestValidator, body):
-            return None
         try:
-            compiled(self._schema, Draft4RequestValidator).validate(body)
+            self._validator.validate(body)
         except ValidationError as exception:
             raise _body_error(exception) from exception
         return None
@@ -228,6 +217,10 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
 class XMLResponseBodyValidator(AbstractResponseBodyValidator):
     """Validates XML answers too (Connexion checks JSON and text only); used by --validate-responses."""
 
+    @property
+    def validator(self) -> t.Any:
+        return Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
     def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
         raw = b"".join(stream)
         if not raw:
@@ -239,7 +232,7 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
 
     def _validate(self, body: t.Any) -> dict | None:
         try:
-            compiled(self._schema, Draft4ResponseValidator).validate(body)
+            self.validator.validate(body)
         except ValidationError as exception:
             raise NonConformingResponseBody(
                 detail=f"Response body does not conform to specification. {exception.message}"
@@ -251,6 +244,10 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
 class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
     """Validates each line of a newline-delimited JSON answer; the schema describes one line."""
 
+    @property
+    def validator(self) -> t.Any:
+        return Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
     def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
         lines = [line for line in b"".join(stream).splitlines() if line.strip()]
         try:
@@ -259,7 +256,7 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
             raise NonConformingResponseBody(f"Response line is not JSON: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:
-        validator = compiled(self._schema, Draft4ResponseValidator)
+        validator = self.validator
         for number, line in enumerate(body or []):
             try:
                 validator.validate(line)
@@ -270,26 +267,13 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
         return None
 
 
-class CompiledJSONResponseBodyValidator(JSONResponseBodyValidator):
-    @property
-    def validator(self) -> t.Any:
-        return compiled(self._schema, Draft4ResponseValidator)
-
-
-class CompiledTextResponseBodyValidator(TextResponseBodyValidator):
-    @property
-    def validator(self) -> t.Any:
-        return compiled(self._schema, Draft4ResponseValidator)
-
-
 def validator_map() -> dict[str, t.Any]:
+    """Connexion's validator map with the engine's validators in it (the reference behaviour)."""
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = StructuredJSONBodyValidator
     body["application/xml"] = XMLRequestBodyValidator
     body["text/xml"] = XMLRequestBodyValidator
     response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
-    response["*/*json"] = CompiledJSONResponseBodyValidator
-    response["text/plain"] = CompiledTextResponseBodyValidator
     response["application/xml"] = XMLResponseBodyValidator
     response["text/xml"] = XMLResponseBodyValidator
     response["application/x-ndjson"] = NDJSONResponseBodyValidator

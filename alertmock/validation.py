@@ -55,21 +55,26 @@ def _is_uuid(value: str) -> bool:
 
 
 class StructuredParameterValidator(ParameterValidator):
-    @staticmethod
-    def validate_parameter(
-        parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
+    @classmethod
+    def validate_parameter(  # type: ignore[override]
+        cls, parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
     ) -> str | None:
         # Connexion's own logic and messages, with the OpenAPI formats checked.
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            try:
-                Draft4Validator(param.get("schema", param), format_checker=FORMAT_CHECKER).validate(value)
-            except ValidationError as exception:
-                return str(exception)
-            return None
+            return cls.schema_error(param.get("schema", param), value)
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{param['name']}'"
+        return None
+
+    @staticmethod
+    def schema_error(schema: dict[str, t.Any], value: t.Any) -> str | None:
+        """Why `value` does not conform to the parameter's `schema` (None if it does)."""
+        try:
+            Draft4Validator(schema, format_checker=FORMAT_CHECKER).validate(value)
+        except ValidationError as exception:
+            return str(exception)
         return None
 
     def validate_request(self, request: ConnexionRequest) -> None:

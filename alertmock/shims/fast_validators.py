@@ -13,7 +13,6 @@ from __future__ import annotations
 import typing as t
 
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
-from connexion.utils import is_null, is_nullable
 from connexion.validators import JSONResponseBodyValidator, TextResponseBodyValidator
 from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Scope
@@ -39,24 +38,21 @@ class FastParameterValidator(StructuredParameterValidator):
         self.validate_request(SharedParsingRequest(scope, uri_parser=self.uri_parser))
 
     @staticmethod
-    def validate_parameter(
-        parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
-    ) -> str | None:
-        if is_nullable(param) and is_null(value):
+    def schema_error(schema: dict[str, t.Any], value: t.Any) -> str | None:
+        if accepts(schema, Draft4Validator, value, FORMAT_CHECKER):
             return None
-        if value is not None:
-            schema = param.get("schema", param)
-            if accepts(schema, Draft4Validator, value, FORMAT_CHECKER):
-                return None
-            try:
-                compiled(schema, formats=FORMAT_CHECKER).validate(value)
-            except ValidationError as exception:
-                return str(exception)
-            return None
-        return StructuredParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        try:
+            compiled(schema, formats=FORMAT_CHECKER).validate(value)
+        except ValidationError as exception:
+            return str(exception)
+        return None
 
 
-class FastJSONBodyValidator(StructuredJSONBodyValidator):
+class _FastBody:
+    """Asks jsonschema_rs first; a body it does not call valid goes to the reference `_validate`."""
+
+    _schema: t.Any
+
     @property
     def _validator(self) -> t.Any:
         return compiled(self._schema, Draft4RequestValidator)
@@ -64,18 +60,15 @@ class FastJSONBodyValidator(StructuredJSONBodyValidator):
     def _validate(self, body: t.Any) -> dict | None:
         if body is not None and accepts(self._schema, Draft4RequestValidator, body):
             return None
-        return super()._validate(body)
+        return super()._validate(body)  # type: ignore[misc, no-any-return]
 
 
-class FastXMLRequestBodyValidator(XMLRequestBodyValidator):
-    @property
-    def _validator(self) -> t.Any:
-        return compiled(self._schema, Draft4RequestValidator)
+class FastJSONBodyValidator(_FastBody, StructuredJSONBodyValidator):
+    pass
 
-    def _validate(self, body: t.Any) -> dict | None:
-        if body is not None and accepts(self._schema, Draft4RequestValidator, body):
-            return None
-        return super()._validate(body)
+
+class FastXMLRequestBodyValidator(_FastBody, XMLRequestBodyValidator):
+    pass
 
 
 class _CompiledResponseValidator:

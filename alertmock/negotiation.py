@@ -7,13 +7,13 @@ status are the offer, the request's ``Accept`` header is the demand, and no matc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
 from alertmock import xml
+from alertmock.bounded_cache import BoundedCache
 from alertmock.context import current_operation_id, current_runtime, request_header
 from alertmock.contract import Operation
 from alertmock.errors import NotAcceptableError
@@ -61,8 +61,15 @@ def negotiate(offered: Sequence[str], accept: str | None) -> str:
     return chosen
 
 
-@lru_cache(maxsize=1024)
+# (offered, Accept header) -> the chosen media type: Accept headers come from clients, so bounded.
+_chosen: BoundedCache[tuple[tuple[str, ...], str], str | None] = BoundedCache(1024)
+
+
 def _negotiate(offered: tuple[str, ...], accept: str) -> str | None:
+    return _chosen.lookup((offered, accept), lambda: _choose(offered, accept))
+
+
+def _choose(offered: tuple[str, ...], accept: str) -> str | None:
     best: tuple[float, int] = (0.0, len(offered))
     chosen = None
     for media_range, quality in _parse_accept(accept):

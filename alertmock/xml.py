@@ -22,6 +22,7 @@ from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from alertmock.bounded_cache import IdentityCache
 from alertmock.schemas import effective
 
 Schema = Mapping[str, Any]
@@ -32,6 +33,7 @@ __all__ = ["XMLError", "dumps", "loads"]
 
 _EMPTY: Schema = {}
 # Schemas come from the contract, so the caches stay small; the bound is for callers passing new ones.
+# Each entry keeps its schema alive, so its id is never reused while cached (alertmock/bounded_cache.py).
 _MAX_CACHED = 4096
 
 
@@ -57,21 +59,18 @@ def _local(tag: str) -> str:
 # Per schema, what reading needs: the schema resolved, xml name -> (property, resolved schema), and
 # the array properties by element name. The schema is kept with its plan so its id is never reused.
 ReadPlan = tuple[Schema, dict[str, tuple[str, Schema]], dict[str, tuple[str, Schema, bool]]]
-_read_plans: dict[int, tuple[Schema, ReadPlan]] = {}
+_read_plans: IdentityCache[ReadPlan] = IdentityCache(_MAX_CACHED)
 
 
 def _read_plan(schema: Schema) -> ReadPlan:
-    cached = _read_plans.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    if len(_read_plans) >= _MAX_CACHED:
-        _read_plans.clear()
+    cached = _read_plans.get(schema)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     resolved = effective(schema)
     properties = resolved.get("properties", {})
     by_xml_name = {p.get("xml", {}).get("name", key): (key, effective(p)) for key, p in properties.items()}
     plan = (resolved, by_xml_name, _array_items(properties))
-    _read_plans[id(schema)] = (schema, plan)
-    return plan
+    return _read_plans.put(schema, plan)
 
 
 def _read(element: ET.Element, schema: Schema) -> Any:
@@ -160,9 +159,8 @@ _CDATA_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\u
 # Every ASCII character _ATTRIBUTE_SPECIAL does not match: deleting them leaves what needs work.
 _ASCII_PLAIN = bytes(c for c in range(128) if _ATTRIBUTE_SPECIAL.match(chr(c)) is None)
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
-# Each cache keeps the schema with its entry so that its id is never reused while cached.
-_plans: dict[int, tuple[Schema, dict[str, Entry]]] = {}
-_writers: dict[tuple[int, str, str | None, bool], tuple[Schema, Writer]] = {}
+_plans: IdentityCache[dict[str, Entry]] = IdentityCache(_MAX_CACHED)
+_writers: IdentityCache[Writer] = IdentityCache(_MAX_CACHED)
 
 
 def dumps(data: Any, schema: Schema, root: str | None = None) -> bytes:
@@ -193,12 +191,9 @@ def _writer(schema: Schema, name: str, xmlns: str | None, is_property: bool) -> 
     A property's writer also writes a list (the property's items); an array item's or the root's
     writes one element whatever the data.
     """
-    key = (id(schema), name, xmlns, is_property)
-    cached = _writers.get(key)
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    if len(_writers) >= _MAX_CACHED:
-        _writers.clear()
+    cached = _writers.get(schema, name, xmlns, is_property)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
 
     # A schema that contains itself meets its own writer while compiling it: it gets this stand-in,
     # which holds the real writer itself (the cache may be cleared by the time it runs).
@@ -207,11 +202,10 @@ def _writer(schema: Schema, name: str, xmlns: str | None, is_property: bool) -> 
     def recursive(out: list[str], values: list[str], data: Any) -> None:
         compiled[0](out, values, data)
 
-    _writers[key] = (schema, recursive)
+    _writers.put(schema, recursive, name, xmlns, is_property)
     writer = _compile(schema, name, xmlns, is_property)
     compiled.append(writer)
-    _writers[key] = (schema, writer)
-    return writer
+    return _writers.put(schema, writer, name, xmlns, is_property)
 
 
 def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) -> Writer:
@@ -320,14 +314,7 @@ def _generic_writer(schema: Schema, name: str, xmlns: str | None, is_property: b
 
 
 def _plan(schema: Schema) -> dict[str, Entry]:
-    entry = _plans.get(id(schema))
-    if entry is not None and entry[0] is schema:
-        return entry[1]
-    if len(_plans) >= _MAX_CACHED:
-        _plans.clear()
-    plan = {key: _entry(key, prop) for key, prop in schema.get("properties", {}).items()}
-    _plans[id(schema)] = (schema, plan)
-    return plan
+    return _plans.lookup(schema, lambda: {key: _entry(key, prop) for key, prop in schema.get("properties", {}).items()})
 
 
 def _entry(key: str, raw: Schema) -> Entry:

@@ -29,6 +29,7 @@ from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
 from alertmock.app import CONTROLS_SPEC
+from alertmock.bounded_cache import IdentityCache
 from alertmock.contract import Contract
 from alertmock.middleware import SESSION_HEADER
 
@@ -260,7 +261,9 @@ def test_a_diverging_shim_is_caught(differential: Differential, monkeypatch: pyt
         return translated
 
     monkeypatch.setattr(schema_fast_path, "_translate", forgetting_required)
-    monkeypatch.setattr(schema_fast_path, "_fast", {})  # fast paths built before the break
+    monkeypatch.setattr(
+        schema_fast_path, "_fast", IdentityCache(schema_fast_path.CACHE_LIMIT)
+    )  # fast paths built before the break
     with pytest.raises(AssertionError, match="Differing items"):
         for operation in filter(_takes_a_body_with_required_properties, OPERATIONS):
             differential.run(operation)

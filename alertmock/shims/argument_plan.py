@@ -21,6 +21,8 @@ from connexion.decorators.parameter import _get_body_argument, _get_query_defaul
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.utils import deep_merge, is_null, is_nullable
 
+from alertmock.bounded_cache import BoundedCache
+
 __all__ = ["ArgumentPlan"]
 
 # Per-content-type entries kept per operation: keyed by what clients send, so bounded.
@@ -48,8 +50,8 @@ class ArgumentPlan:
         self.reads_query = bool(self._query)
         # TRACE never takes a body (RFC 7231 4.3.8), as in `get_arguments`.
         self.takes_body = operation.is_request_body_defined and operation.method.upper() != "TRACE"
-        self._bodies: dict[str, tuple[str | None, bool, t.Any]] = {}
-        self._reads_body: dict[str, bool] = {}
+        self._bodies: BoundedCache[str, tuple[str | None, bool, t.Any]] = BoundedCache(_PER_OPERATION)
+        self._reads_body: BoundedCache[str, bool] = BoundedCache(_PER_OPERATION)
 
     def reads_body(self, content_type: str) -> bool:
         """Whether the handler takes the body (as in Connexion, it is only read then)."""
@@ -57,8 +59,7 @@ class ArgumentPlan:
         if wanted is None:
             name = self._sanitize(self.operation.body_name(content_type))
             wanted = self._has_kwargs or name in self._arguments
-            if len(self._reads_body) < _PER_OPERATION:
-                self._reads_body[content_type] = wanted
+            self._reads_body.put(content_type, wanted)
         return wanted
 
     def arguments(
@@ -110,6 +111,5 @@ class ArgumentPlan:
             taken = bool(self._arguments or self._has_kwargs) and (self._has_kwargs or name in self._arguments)
             schema = operation.body_schema(content_type)
             plan = (name if taken else None, is_nullable(schema), schema.get("default", {}))
-            if len(self._bodies) < _PER_OPERATION:
-                self._bodies[content_type] = plan
+            self._bodies.put(content_type, plan)
         return plan

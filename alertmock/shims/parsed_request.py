@@ -22,11 +22,13 @@ import weakref
 
 from connexion.lifecycle import ConnexionRequest
 
+from alertmock.bounded_cache import BoundedCache
+
 __all__ = ["SharedParsingRequest"]
 
 _KEY = "alertmock.parsed_parameters"
 # Per URI parser (gone with its app), raw query string -> parsed query.
-_QUERIES: weakref.WeakKeyDictionary[t.Any, dict[bytes, dict[str, t.Any]]] = weakref.WeakKeyDictionary()
+_QUERIES: weakref.WeakKeyDictionary[t.Any, BoundedCache[bytes, dict[str, t.Any]]] = weakref.WeakKeyDictionary()
 _QUERIES_PER_PARSER = 256
 _LONGEST_REMEMBERED = 1024  # bytes of query string
 
@@ -56,15 +58,13 @@ class SharedParsingRequest(ConnexionRequest):
 def _parse_query(request: ConnexionRequest) -> dict[str, t.Any]:
     known = _QUERIES.get(request.uri_parser)
     if known is None:
-        known = _QUERIES[request.uri_parser] = {}
+        known = _QUERIES[request.uri_parser] = BoundedCache(_QUERIES_PER_PARSER)
     raw = request.scope.get("query_string", b"")
     parsed = known.get(raw)
     if parsed is None:
         parsed = ConnexionRequest.query_params.fget(request)  # type: ignore[attr-defined]
         if len(raw) <= _LONGEST_REMEMBERED and all(_flat(value) for value in parsed.values()):
-            if len(known) >= _QUERIES_PER_PARSER:
-                known.clear()
-            known[raw] = parsed
+            known.put(raw, parsed)
     return parsed  # type: ignore[no-any-return]
 
 

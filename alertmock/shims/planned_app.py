@@ -64,6 +64,7 @@ from starlette._utils import get_route_path
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from alertmock.bounded_cache import BoundedCache
 from alertmock.shims.argument_plan import ArgumentPlan
 from alertmock.shims.parsed_request import SharedParsingRequest
 from alertmock.shims.route_index import IndexedRouter
@@ -145,8 +146,11 @@ async def _form_arguments(
     return {sanitize(k): v for k, v in kwargs.items()}
 
 
+# Caches keyed by what clients send (media types) stay small: past this many distinct keys, the
+# oldest are forgotten.
+_CACHE_LIMIT = 32
 # Raw Content-Type header -> its media type, for the few distinct values clients send.
-_mimetypes: dict[bytes | None, str] = {}
+_mimetypes: BoundedCache[bytes | None, str] = BoundedCache(_CACHE_LIMIT)
 
 
 def _mimetype(request: ConnexionRequest) -> str:
@@ -155,8 +159,7 @@ def _mimetype(request: ConnexionRequest) -> str:
     mimetype = _mimetypes.get(raw)
     if mimetype is None:
         mimetype = request.mimetype
-        if len(_mimetypes) < _CACHE_LIMIT:
-            _mimetypes[raw] = mimetype
+        _mimetypes.put(raw, mimetype)
     return mimetype
 
 
@@ -221,10 +224,16 @@ class PlannedAsyncApi(AsyncApi):
         )
 
 
-@functools.cache
+# (info function, keyword) -> whether it takes the keyword; the contract names a few functions.
+_signatures: BoundedCache[tuple[t.Callable[..., t.Any], str], bool] = BoundedCache(256)
+
+
 def _accepts_kwarg(func: t.Callable[..., t.Any], keyword: str) -> bool:
-    arguments, has_kwargs = inspect_function_arguments(func)
-    return has_kwargs or keyword in arguments
+    def inspect() -> bool:
+        arguments, has_kwargs = inspect_function_arguments(func)
+        return has_kwargs or keyword in arguments
+
+    return _signatures.lookup((func, keyword), inspect)
 
 
 class _SignatureOnce:
@@ -256,11 +265,6 @@ SECURITY_MAP = {
 }
 
 
-# Per-operation caches keyed by what clients send (media types) stay small: past this many
-# distinct keys, further ones are computed per request rather than remembered.
-_CACHE_LIMIT = 32
-
-
 class PlannedRequestValidationOperation(RequestValidationOperation):
     """Connexion's `RequestValidationOperation.__call__`, with its per-operation lookups cached."""
 
@@ -268,9 +272,9 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
         super().__init__(*args, **kwargs)
         self._parameter_validator: t.Any = None
         self._body_uri_parser: t.Any = None
-        self._accepted: dict[str, bool] = {}
-        self._bodies: dict[str, tuple[t.Any, t.Any, bool, bool]] = {}
-        self._content_types: dict[bytes | None, tuple[str, str]] = {}
+        self._accepted: BoundedCache[str, bool] = BoundedCache(_CACHE_LIMIT)
+        self._bodies: BoundedCache[str, tuple[t.Any, t.Any, bool, bool]] = BoundedCache(_CACHE_LIMIT)
+        self._content_types: BoundedCache[bytes | None, tuple[str, str]] = BoundedCache(_CACHE_LIMIT)
 
     def _plan_parameters(self) -> t.Any:
         operation = self._operation
@@ -290,8 +294,7 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
         extracted = self._content_types.get(raw)
         if extracted is None:
             extracted = super().extract_content_type([(b"content-type", raw)] if raw is not None else [])
-            if len(self._content_types) < _CACHE_LIMIT:
-                self._content_types[raw] = extracted
+            self._content_types.put(raw, extracted)
         return extracted
 
     def validate_mime_type(self, mime_type: str) -> None:
@@ -302,8 +305,7 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
                 accepted = True
             except Exception:
                 accepted = False
-            if len(self._accepted) < _CACHE_LIMIT:
-                self._accepted[mime_type] = accepted
+            self._accepted.put(mime_type, accepted)
         if not accepted:
             super().validate_mime_type(mime_type)  # raises Connexion's own 415 problem
 
@@ -321,8 +323,7 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
             required = operation.request_body.get("required", False)
             nullable = utils.is_nullable(operation.body_definition(mime_type)) if schema else False
             plan = (schema, validator_cls, required, nullable)
-            if len(self._bodies) < _CACHE_LIMIT:
-                self._bodies[mime_type] = plan
+            self._bodies.put(mime_type, plan)
         return plan
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

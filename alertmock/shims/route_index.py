@@ -20,13 +20,15 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Router
 from starlette.types import Receive, Scope, Send
 
+from alertmock.bounded_cache import BoundedCache
+
 __all__ = ["IndexedRouter"]
 
 # Segments looked at: an API prefix and a resource, typically (a route with a parameter in second
 # place is found by its first segment alone).
 DEPTH = 2
 # Narrowed routers remembered. Clients (fuzzers) invent leading segments without end: past this
-# many the cache starts again, and keys longer than KEY_LIMIT characters are never kept.
+# many the oldest are forgotten, and keys longer than KEY_LIMIT characters are never kept.
 CACHE_LIMIT = 256
 KEY_LIMIT = 200
 
@@ -51,7 +53,7 @@ def can_match(prefix: Key, key: Key) -> bool:
 class IndexedRouter(Router):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self._narrowed: dict[Key, Router] = {}
+        self._narrowed: BoundedCache[Key, Router] = BoundedCache(CACHE_LIMIT)
         self._built_for: tuple[int, t.Any] = (-1, None)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -72,9 +74,7 @@ class IndexedRouter(Router):
         routes = [route for route in self.routes if can_match(literal_prefix(route), key)]
         narrowed = Router(routes=routes, redirect_slashes=False, default=self._full)
         if sum(map(len, key)) <= KEY_LIMIT:
-            if len(self._narrowed) >= CACHE_LIMIT:
-                self._narrowed.clear()
-            self._narrowed[key] = narrowed
+            self._narrowed.put(key, narrowed)
         return narrowed
 
     async def _full(self, scope: Scope, receive: Receive, send: Send) -> None:

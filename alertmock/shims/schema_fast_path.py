@@ -15,21 +15,22 @@ from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from alertmock.bounded_cache import IdentityCache
+
 # Connexion builds a new validator (after a deepcopy of the schema) for every parameter and body
 # of every request; building one costs more than validating a small value with it. Keyed by the
-# contract's own schema dicts, which live as long as the app; each entry keeps its schema alive
-# so that an id is never reused for another one.
-_compiled: dict[tuple[int, type, int], tuple[t.Any, t.Any]] = {}
+# contract's own schema dicts (a few hundred), bounded for callers that pass new ones.
+CACHE_LIMIT = 4096
+_compiled: IdentityCache[t.Any] = IdentityCache(CACHE_LIMIT)
 
 
 def compiled(schema: t.Mapping[str, t.Any], cls: type = Draft4Validator, formats: FormatChecker | None = None) -> t.Any:
     """The validator of class `cls` for `schema`, built on first use."""
     checker = formats or Draft4Validator.FORMAT_CHECKER
-    key = (id(schema), cls, id(checker))
-    entry = _compiled.get(key)
-    if entry is None or entry[0] is not schema:
-        entry = _compiled[key] = (schema, cls(schema, format_checker=checker))
-    return entry[1]
+    validator = _compiled.get(schema, cls, checker)
+    if validator is None:
+        validator = _compiled.put(schema, cls(schema, format_checker=checker), cls, checker)
+    return validator
 
 
 # A fast path in front of jsonschema for valid values, the common case: jsonschema_rs answers
@@ -73,6 +74,7 @@ _DELEGATED = {
 }
 _TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
 _PYTHON_KEYWORD = "x-alertmock-jsonschema"
+_UNKNOWN: t.Any = object()
 
 
 class _Unsupported(Exception):
@@ -153,19 +155,18 @@ def _fast_path(schema: t.Mapping[str, t.Any], cls: type, formats: FormatChecker)
     return validator.is_valid  # type: ignore[no-any-return]
 
 
-_fast: dict[tuple[int, type, int], tuple[t.Any, t.Callable[[t.Any], bool] | None]] = {}
+_fast: IdentityCache[t.Callable[[t.Any], bool] | None] = IdentityCache(CACHE_LIMIT)
 
 
 def accepts(schema: t.Mapping[str, t.Any], cls: type, instance: t.Any, formats: FormatChecker | None = None) -> bool:
     """True when `instance` is surely valid against `schema` (False: ask `compiled(...)`)."""
     checker = formats or Draft4Validator.FORMAT_CHECKER
-    key = (id(schema), cls, id(checker))
-    entry = _fast.get(key)
-    if entry is None or entry[0] is not schema:
-        entry = _fast[key] = (schema, _fast_path(schema, cls, checker))
-    if entry[1] is None:
+    is_valid = _fast.get(schema, cls, checker, default=_UNKNOWN)
+    if is_valid is _UNKNOWN:
+        is_valid = _fast.put(schema, _fast_path(schema, cls, checker), cls, checker)
+    if is_valid is None:
         return False
     try:
-        return entry[1](instance)
+        return is_valid(instance)
     except Exception:  # a value it cannot convert, say: the reference validator answers instead
         return False

@@ -1,15 +1,12 @@
 """alertmock: a stateful mock and contract for the alerting APIs of Matatika, Tableau Server and Scalingo.
 
-Handlers import what they need from here, and only from here.
+Handlers import what they need from here, and only from here. `create_app` is imported on first
+use: importing alertmock for a handler's names does not import Connexion, so the CLI can set its
+warning filters before Connexion's import-time warnings (alertmock/process.py).
 """
 
-import warnings
+from typing import TYPE_CHECKING, Any
 
-# Connexion imports Starlette's test client at import time, which warns about httpx on every
-# `alertmock` command; it says nothing about alertmock's own use.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-
-from alertmock.app import create_app
 from alertmock.config import Config
 from alertmock.context import base_url, current_request, current_session, current_settings, current_state, new_uuid, now
 from alertmock.errors import (
@@ -30,7 +27,19 @@ from alertmock.negotiation import negotiate, respond
 from alertmock.store import State
 from alertmock.xml import dumps as to_xml
 
+if TYPE_CHECKING:
+    from alertmock.app import create_app
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from alertmock.app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'alertmock' has no attribute {name!r}")
+
 
 __all__ = [
     # the app

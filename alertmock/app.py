@@ -33,12 +33,14 @@ from alertmock.shims.fast_validators import fast_validator_map
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
 from alertmock.validation import validator_map
 
-# Connexion warns on every request to an operation with several request media types (Tableau's
-# XML and JSON), and logs an *error* for every query parameter the contract does not declare
-# (`__code` and the like, or whatever a client adds, which real services ignore as the mock does):
-# per-request logging of normal traffic is noise here and costs throughput.
-logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
-logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+
+def quiet_connexion_logs() -> None:
+    """Connexion warns on every request to an operation with several request media types (Tableau's
+    XML and JSON), and logs an *error* for every query parameter the contract does not declare
+    (`__code` and the like, or whatever a client adds, which real services ignore as the mock does):
+    per-request logging of normal traffic is noise here and costs throughput."""
+    logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
 CONTROLS_SPEC = Path(__file__).with_name("controls.yaml")
@@ -85,6 +87,7 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
     new Connexion, and the reference `tests/test_differential.py` holds the served app to.
     """
     config = config or Config()
+    quiet_connexion_logs()
     runtime = create_runtime(config)
     resolver = HandlerResolver()
     app: AsyncApp

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from connexion.exceptions import InvalidSpecification
-
 from alertmock.admin_token import ensure_admin_token
 from alertmock.config import MEMORY_STATE, Config, ConfigError
 from alertmock.contract import ContractError
 from alertmock.edge import log_requests_to
 from alertmock.fixtures import FixtureError
+from alertmock.process import quiet_framework_warnings
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -183,6 +182,9 @@ def _banner(config: Config, generated_token: str | None) -> str:
 
 
 def _build_app(config: Config) -> Any:
+    # Imported here, after `main` has set its warning filters: Connexion warns on import.
+    from connexion.exceptions import InvalidSpecification
+
     from alertmock.app import create_app
 
     try:
@@ -252,6 +254,7 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_framework_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from connexion import AsyncApp
-
-from alertmock.app import create_app
 from alertmock.config import Config
 from alertmock.edge import log_requests_to
 from alertmock.gc_tuning import tune_for_serving
+from alertmock.process import quiet_framework_warnings
+
+if TYPE_CHECKING:
+    from connexion import AsyncApp
 
 
 def app_from_env() -> AsyncApp:
+    quiet_framework_warnings()
+    from alertmock.app import create_app
+
     config = Config.from_env()
     app = create_app(config)
     if not config.quiet:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alertmock.context import Runtime
+from alertmock.contract import Vendor
 from alertmock.errors import (
     ApiError,
     BadRequestError,
@@ -60,10 +61,26 @@ def to_api_error(exc: Exception, request: Request, runtime: Runtime) -> ApiError
 def render(request: Request, error: ApiError, runtime: Runtime) -> Response:
     matched = request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
     vendor = runtime.contract.vendor_for(request.url.path, matched)
-    response = vendor.renderer()(request, error) if vendor is not None else _problem(error)
+    response = _problem(error) if vendor is None else _rendered_by(vendor, request, error)
     for name, value in error.headers.items():
         response.headers[name] = value
     return response
+
+
+def _rendered_by(vendor: Vendor, request: Request, error: ApiError) -> Response:
+    """The vendor's rendering of `error`, or the engine's own problem if the renderer fails.
+
+    An exception inside an error handler would leave Connexion to answer an empty 500 instead of
+    the error being reported, whatever the vendor's code does.
+    """
+    try:
+        response = vendor.renderer()(request, error)
+        if not isinstance(response, Response):
+            raise TypeError(f"an error renderer returned {type(response).__name__}, not a Response")
+        return response
+    except Exception:
+        logger.exception("the %s error renderer failed on %s %s", vendor.name, request.method, request.url.path)
+        return _problem(error)
 
 
 def _problem(error: ApiError) -> Response:

@@ -83,15 +83,25 @@ def _prefix(session: str) -> str:
 
 
 class RedisState(State):
-    __slots__ = ("_backend", "_prefix")
+    """One request's view of a session (the middleware opens one per request). Records it has
+    read or written are remembered for the rest of the request: a handler asks for the caller's
+    user, then for the same user as an alert's owner, and each round trip counts."""
+
+    __slots__ = ("_backend", "_prefix", "_seen")
 
     def __init__(self, backend: RedisSessions, session: str) -> None:
         self._backend = backend
         self._prefix = _prefix(session)
+        self._seen: dict[tuple[str, str], Record | None] = {}
 
     async def get(self, kind: str, id: str) -> Record | None:
+        key = (kind, id)
+        if key in self._seen:
+            return self._seen[key]
         raw = await self._backend.client.hget(f"{self._prefix}r:{kind}", id)
-        return None if raw is None else cast(Record, orjson.loads(raw))
+        record = None if raw is None else cast(Record, orjson.loads(raw))
+        self._seen[key] = record
+        return record
 
     async def list(
         self, kind: str, *, where: Where | None = None, offset: int = 0, limit: int | None = None
@@ -101,7 +111,10 @@ class RedisState(State):
         if limit == 0:
             return []
         raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
-        return [orjson.loads(raw) for raw in raws if raw is not None]
+        records = [orjson.loads(raw) for raw in raws if raw is not None]
+        for record in records:
+            self._seen[(kind, str(record["id"]))] = record
+        return records
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
         field, value = where_field(where) if where is not None else ("", "")
@@ -109,10 +122,13 @@ class RedisState(State):
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
         await self._backend.scripts("put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap)
+        # Not remembered: at the cap the put may have evicted records this request saw.
+        self._seen.clear()
         return record
 
     async def delete(self, kind: str, id: str) -> Record | None:
         raw = await self._backend.scripts("delete", self._prefix, kind, id)
+        self._seen.pop((kind, id), None)
         return None if raw is None else cast(Record, orjson.loads(raw))
 
     async def kinds(self) -> list[str]:
@@ -135,6 +151,7 @@ class RedisState(State):
             for record in records:
                 args += [str(record["id"]), orjson.dumps(record)]
         await self._backend.scripts("load", *args)
+        self._seen.clear()
 
 
 class RedisClock(Clock):

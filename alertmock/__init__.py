@@ -8,7 +8,16 @@ warning filters before Connexion's import-time warnings (alertmock/process.py).
 from typing import TYPE_CHECKING, Any
 
 from alertmock.config import Config
-from alertmock.context import base_url, current_request, current_session, current_settings, current_state, new_uuid, now
+from alertmock.context import (
+    base_url,
+    current_operation,
+    current_request,
+    current_session,
+    current_settings,
+    current_state,
+    new_uuid,
+    now,
+)
 from alertmock.errors import (
     ApiError,
     BadRequestError,
@@ -48,6 +57,7 @@ __all__ = [
     # for handlers: state, time, ids, the request
     "State",
     "base_url",
+    "current_operation",
     "current_request",
     "current_session",
     "current_settings",

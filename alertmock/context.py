@@ -25,7 +25,7 @@ from alertmock.store import DEFAULT_SESSION, Sessions, State
 
 if TYPE_CHECKING:
     from alertmock.config import Config
-    from alertmock.contract import Contract
+    from alertmock.contract import Contract, Operation
 
 
 @dataclass
@@ -92,6 +92,17 @@ def current_operation_id() -> str | None:
     """The operation Connexion routed the current request to (None before routing or if none matched)."""
     routing = _scope.get().get("extensions", {}).get("connexion_routing")
     return routing.get("operation_id") if routing else None
+
+
+def current_operation() -> Operation:
+    """The contract's operation serving the current request: its parameters, request body and
+    responses, `x-` extensions included. Handlers read vendor facts (limits, media types,
+    defaults) here rather than repeating them in code."""
+    operation_id = current_operation_id()
+    operation = _runtime.get().contract.operations.get(operation_id) if operation_id else None
+    if operation is None:
+        raise LookupError("no operation of the contract is serving this request")
+    return operation
 
 
 def current_settings() -> dict[str, Any]:

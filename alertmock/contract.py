@@ -49,6 +49,18 @@ class Operation:
     spec: dict[str, Any]
     responses: dict[str, Response]
 
+    def parameter(self, name: str) -> dict[str, Any]:
+        """The operation's parameter `name` (path-level ones included); KeyError if it has none."""
+        for parameter in self.spec.get("parameters", []):
+            if parameter.get("name") == name:
+                return parameter  # type: ignore[no-any-return]
+        raise KeyError(f"{self.operation_id} has no parameter {name!r}")
+
+    def request_schema(self, media_type: str = "application/json") -> dict[str, Any]:
+        """The schema of the request body for `media_type` ({} if it has none)."""
+        content = self.spec.get("requestBody", {}).get("content", {})
+        return content.get(media_type, {}).get("schema", {})  # type: ignore[no-any-return]
+
     def response(self, status: int | str) -> Response | None:
         status = str(status)
         return self.responses.get(status) or self.responses.get(f"{status[0]}XX") or self.responses.get("default")

@@ -41,6 +41,7 @@ def test_the_public_surface_is_deliberate() -> None:
             "create_app",
             "State",
             "base_url",
+            "current_operation",
             "current_request",
             "current_session",
             "current_settings",

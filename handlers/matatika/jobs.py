@@ -10,23 +10,31 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from alertmock import ConflictError, base_url, current_request, current_state, negotiate, new_uuid, now, respond
+from alertmock import (
+    ConflictError,
+    base_url,
+    current_operation,
+    current_request,
+    current_state,
+    negotiate,
+    new_uuid,
+    now,
+    respond,
+)
 
 from . import _lifecycle, _wire
 from ._store import Record, require
 
 KIND = "matatika.jobs"
-# The media types the contract documents for the logs' 200, text first: it answers `*/*` and no Accept.
-LOG_MEDIA_TYPES = ("text/plain", "application/x-ndjson", "application/stream+json")
 
 
-async def list_workspace_jobs(workspace_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+async def list_workspace_jobs(workspace_id: str, page: int, size: int, **_: Any) -> Response:
     await require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
     jobs = _newest_first(await current_state().list(KIND, where={"workspaceId": workspace_id}))
     return respond(await _wire.page(jobs, _job_now(), "jobs", f"/api/workspaces/{workspace_id}/jobs", page, size))
 
 
-async def list_pipeline_jobs(pipeline_id: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+async def list_pipeline_jobs(pipeline_id: str, page: int, size: int, **_: Any) -> Response:
     await require("pipelines", pipeline_id, f"Pipeline {pipeline_id} must exist")
     jobs = _newest_first(await current_state().list(KIND, where={"pipelineId": pipeline_id}))
     return respond(await _wire.page(jobs, _job_now(), "jobs", f"/api/pipelines/{pipeline_id}/jobs", page, size))
@@ -55,9 +63,11 @@ async def get_job(job_id: str, **_: Any) -> Response:
     return respond(_wire.job(_lifecycle.view(await _job(job_id), now())))
 
 
-async def get_job_logs(job_id: str, sequence: int = 0, **_: Any) -> Response:
+async def get_job_logs(job_id: str, sequence: int, **_: Any) -> Response:
     job = await _job(job_id)
-    media_type = negotiate(LOG_MEDIA_TYPES, current_request().headers.get("accept"))
+    # The media types the contract documents for the logs' 200, text first: it answers `*/*` and no Accept.
+    documented = tuple(current_operation().responses["200"].content)
+    media_type = negotiate(documented, current_request().headers.get("accept"))
     lines = _lifecycle.logs(job)[sequence:]
     if not lines:
         return Response(status_code=204)

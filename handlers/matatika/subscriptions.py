@@ -25,7 +25,7 @@ def _by_subscriber(subscriber: Record) -> dict[str, str]:
     return {"subscriber.id": subscriber["id"]}
 
 
-async def list_subscriptions(user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+async def list_subscriptions(user: str, page: int, size: int, **_: Any) -> Response:
     state = current_state()
     me = _profile(user)
     mine = [s for s in await state.list(KIND, where=_by_subscriber(me)) if s["subscriber"] == me]

@@ -10,32 +10,32 @@ from typing import Any
 
 from starlette.responses import Response
 
-from alertmock import NotFoundError, current_state, new_uuid, now, respond
+from alertmock import NotFoundError, current_operation, current_state, new_uuid, now, respond
 from handlers.scalingo import _wire
 from handlers.scalingo._durations import DurationError, parse_duration
 
 APPS = "scalingo.apps"
 ALERTS = "scalingo.alerts"
 
-# Attributes a request may set; anything else in a body (go-scalingo sends "id": "") is ignored.
-_ATTRIBUTES = ("container_type", "limit", "metric", "notifiers", "send_when_below", "disabled", "metadata")
+# Attributes given as Go durations, converted to nanoseconds when stored.
 _DURATIONS = ("duration_before_trigger", "remind_every")
 
 
 def _defaults() -> dict[str, Any]:
-    """Defaults of a new alert, as the document's create answer shows them (spec: create_alert).
+    """Defaults of a new alert: the contract's `x-create-defaults` (spec: AlertCreate), copied
+    (records are mutable)."""
+    defaults = current_operation().request_schema()["properties"]["alert"]["x-create-defaults"]
+    return {name: value.copy() if isinstance(value, dict | list) else value for name, value in defaults.items()}
 
-    A new dict each time (records are mutable), built from a literal: a deepcopy of a constant
-    cost more than the rest of the handler's own work.
-    """
-    return {
-        "disabled": False,
-        "send_when_below": False,
-        "duration_before_trigger": 0,
-        "remind_every": 0,
-        "metadata": {"recipient": "user"},
-        "notifiers": [],
-    }
+
+def _settable(schema: dict[str, Any]) -> list[str]:
+    """The attributes a body schema lists (its properties and those of its `allOf` parts), in the
+    contract's order: a request may set these; anything else in a body (go-scalingo sends
+    "id": "") is ignored."""
+    names = dict.fromkeys(schema.get("properties", ()))
+    for part in schema.get("allOf", ()):
+        names.update(dict.fromkeys(_settable(part)))
+    return list(names)
 
 
 async def list_alerts(app: str, user: str) -> Response:
@@ -53,7 +53,7 @@ async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
         "created_at": created,
         "updated_at": created,
         **_defaults(),
-        **_attributes(body["alert"]),
+        **_attributes(body["alert"], current_operation().request_schema()["properties"]["alert"]),
     }
     # Answer before storing: an unacceptable Accept header (406) must not leave the alert behind.
     response = respond({"alert": _wire.alert(record)}, 201)
@@ -68,7 +68,8 @@ async def get_alert(app: str, alert_id: str, user: str) -> Response:
 async def patch_alert(app: str, alert_id: str, body: dict[str, Any], user: str) -> Response:
     current = await _alert(app, alert_id, user)
     # The document and scalingo.js wrap the attributes in "alert"; go-scalingo sends them bare.
-    changes = _attributes(body["alert"] if isinstance(body.get("alert"), dict) else body)
+    given = body["alert"] if isinstance(body.get("alert"), dict) else body
+    changes = _attributes(given, current_operation().request_schema())
     record = {**current, **changes, "updated_at": _wire.timestamp(now())}
     response = respond({"alert": _wire.alert(record)})  # before storing, as in create_alert
     await current_state().put(ALERTS, alert_id, record)
@@ -105,9 +106,10 @@ async def _alert(app: str, alert_id: str, user: str) -> dict[str, Any]:
     return record
 
 
-def _attributes(given: dict[str, Any]) -> dict[str, Any]:
+def _attributes(given: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     """The stored form of the attributes a request sets (already validated by the contract)."""
-    stored = {name: _wire.go_json(given[name], name) for name in _ATTRIBUTES if name in given}
+    plain = [name for name in _settable(schema) if name not in _DURATIONS and name != "alert"]
+    stored = {name: _wire.go_json(given[name], name) for name in plain if name in given}
     for name in _DURATIONS:
         if name in given:
             try:

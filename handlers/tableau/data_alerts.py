@@ -7,24 +7,22 @@ from typing import Any
 
 from starlette.responses import Response
 
-from alertmock import current_settings, now, respond
+from alertmock import current_operation, current_settings, now, respond
 from handlers.tableau import _faults, _wire
 from handlers.tableau._access import ALERTS, caller
-
-DEFAULT_MAX_PAGE_SIZE = 1000
 
 
 async def list_data_alerts(
     api_version: str,
     site_id: str,
     token_info: dict[str, Any],
-    pageSize: int = 100,  # Connexion passes query parameters by their wire names
-    pageNumber: int = 1,
+    pageSize: int,  # Connexion passes query parameters by their wire names, with the contract's defaults
+    pageNumber: int,
     filter: str | None = None,
     **_: Any,
 ) -> Response:
     who = await caller(token_info, api_version, site_id)
-    maximum = int(current_settings().get("tableau.max_page_size", DEFAULT_MAX_PAGE_SIZE))
+    maximum = _max_page_size()
     if pageSize > maximum:
         raise _faults.page_size_limit_exceeded(pageSize, maximum)
     on_site = {"siteId": site_id}
@@ -47,6 +45,13 @@ async def list_data_alerts(
     _check_page(pageNumber, pageSize, len(visible))
     page = visible[(pageNumber - 1) * pageSize : pageNumber * pageSize]
     return respond(await _wire.data_alert_list(who.state, page, pageNumber, pageSize, len(visible)))
+
+
+def _max_page_size() -> int:
+    """Tableau's maximum page size: the contract's `x-maximum` of `pageSize`, unless a setting
+    (`tableau.max_page_size`) changes it for a test."""
+    documented = current_operation().parameter("pageSize")["x-maximum"]
+    return int(current_settings().get("tableau.max_page_size", documented))
 
 
 def _check_page(page_number: int, page_size: int, total: int) -> None:

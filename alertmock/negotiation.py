@@ -63,10 +63,15 @@ def negotiate(offered: Sequence[str], accept: str | None) -> str:
 
 # (offered, Accept header) -> the chosen media type: Accept headers come from clients, so bounded.
 _chosen: BoundedCache[tuple[tuple[str, ...], str], str | None] = BoundedCache(1024)
+_UNKNOWN: Any = object()
 
 
 def _negotiate(offered: tuple[str, ...], accept: str) -> str | None:
-    return _chosen.lookup((offered, accept), lambda: _choose(offered, accept))
+    key = (offered, accept)
+    chosen = _chosen.get(key, _UNKNOWN)
+    if chosen is _UNKNOWN:  # (no closure built per call: this runs on every answer)
+        chosen = _chosen.put(key, _choose(offered, accept))
+    return chosen  # type: ignore[no-any-return]
 
 
 def _choose(offered: tuple[str, ...], accept: str) -> str | None:

@@ -267,3 +267,14 @@ def test_a_diverging_shim_is_caught(differential: Differential, monkeypatch: pyt
     with pytest.raises(AssertionError, match="Differing items"):
         for operation in filter(_takes_a_body_with_required_properties, OPERATIONS):
             differential.run(operation)
+
+
+def test_a_parameter_memo_that_forgets_an_input_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parameter validator remembers the URLs it accepted; a key that left the query string
+    # out would accept `?verbose=x` because `?verbose=2` passed on the same item.
+    from alertmock.shims import fast_validators
+
+    url_key = fast_validators._url_key
+    monkeypatch.setattr(fast_validators, "_url_key", lambda scope: url_key({**scope, "query_string": b""}))
+    with pytest.raises(AssertionError):
+        test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()

@@ -3,7 +3,13 @@
 Connexion builds a jsonschema validator (after a deep copy of the schema) for every parameter and
 body of every request, and parses a request's query twice. These twins keep one validator per
 schema (`compiled`), ask jsonschema_rs first and take only its "valid" (`accepts`), and share the
-parsed query with the handler's request (`SharedParsingRequest`). Every refusal still comes from
+parsed query with the handler's request (`SharedParsingRequest`).
+
+An operation whose parameters are all in the query and the path is judged on two values only,
+the raw query string and the router's path parameters, by a pure function of them: the parameter
+validator remembers which pairs it accepted (with what they parsed to) and skips the work when
+one comes again (a client paging through a list, polling a job, creating under one parent).
+Refusals are not remembered: they are rare and each gets Connexion's own answer. Every refusal still comes from
 the reference validator's own code, so errors are the same; `tests/test_differential.py` holds the
 served app to the one built with the reference validators.
 """
@@ -17,7 +23,8 @@ from connexion.validators import JSONResponseBodyValidator, TextResponseBodyVali
 from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Scope
 
-from alertmock.shims.parsed_request import SharedParsingRequest
+from alertmock.bounded_cache import BoundedCache
+from alertmock.shims.parsed_request import SharedParsingRequest, reusable_parse, reuse_parse
 from alertmock.shims.schema_fast_path import accepts, compiled
 from alertmock.validation import (
     FORMAT_CHECKER,
@@ -32,10 +39,35 @@ from alertmock.validation import (
 __all__ = ["fast_validator_map"]
 
 
+# Accepted (query string, path parameters) pairs kept per operation; a client repeats a few.
+ACCEPTED_PER_OPERATION = 256
+_LONGEST_REMEMBERED = 1024  # bytes of query string and path parameters
+
+
 class FastParameterValidator(StructuredParameterValidator):
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Headers and cookies would be inputs too: such an operation is judged every time.
+        judged_on_url = not (self.parameters.get("header") or self.parameters.get("cookie"))
+        self._accepted: BoundedCache[t.Any, t.Any] | None = (
+            BoundedCache(ACCEPTED_PER_OPERATION) if judged_on_url else None
+        )
+
     def validate(self, scope: Scope) -> None:
+        accepted = self._accepted
+        key = None
+        if accepted is not None:
+            key = _url_key(scope)
+            parsed = accepted.get(key) if key is not None else None
+            if parsed is not None:
+                reuse_parse(scope, parsed)
+                return
         # The handler's request reuses the query parsed here (alertmock/shims/parsed_request.py).
         self.validate_request(SharedParsingRequest(scope, uri_parser=self.uri_parser))
+        if key is not None:
+            parsed = reusable_parse(scope)
+            if parsed is not None:
+                accepted.put(key, parsed)  # type: ignore[union-attr]
 
     @staticmethod
     def schema_error(schema: dict[str, t.Any], value: t.Any) -> str | None:
@@ -112,3 +144,11 @@ def fast_validator_map() -> dict[str, t.Any]:
         for media_type, cls in list(reference[kind].items()):
             reference[kind][media_type] = _FAST_TWINS.get(cls, cls)
     return {**reference, "parameter": FastParameterValidator}
+
+
+def _url_key(scope: Scope) -> tuple[bytes, tuple[t.Any, ...]] | None:
+    query = scope.get("query_string", b"")
+    path = tuple(scope.get("path_params", {}).items())
+    if len(query) + sum(len(str(value)) for _, value in path) > _LONGEST_REMEMBERED:
+        return None
+    return query, path

@@ -24,7 +24,7 @@ from connexion.lifecycle import ConnexionRequest
 
 from alertmock.bounded_cache import BoundedCache
 
-__all__ = ["SharedParsingRequest"]
+__all__ = ["SharedParsingRequest", "reusable_parse", "reuse_parse"]
 
 _KEY = "alertmock.parsed_parameters"
 # Per URI parser (gone with its app), raw query string -> parsed query.
@@ -73,3 +73,17 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def _flat(value: t.Any) -> bool:
     return isinstance(value, _SCALARS) or (isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value))
+
+
+def reusable_parse(scope: dict[str, t.Any]) -> dict[t.Any, dict[str, t.Any]] | None:
+    """What the request's parameters parsed to, if another request may be handed it: only
+    scalars and lists of scalars, which nothing downstream changes (see the module docstring)."""
+    shared = scope.get(_KEY, {})
+    if all(_flat(value) for parsed in shared.values() for value in parsed.values()):
+        return dict(shared)
+    return None
+
+
+def reuse_parse(scope: dict[str, t.Any], parsed: dict[t.Any, dict[str, t.Any]]) -> None:
+    """Give this request the parse `reusable_parse` kept from an identical one."""
+    scope.setdefault(_KEY, {}).update(parsed)

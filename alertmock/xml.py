@@ -149,6 +149,8 @@ def _coerce(value: str, schema: Schema) -> Any:
 # also goes to `values`, and one scan of them all decides: almost always nothing needs escaping and
 # the answer is done. Otherwise the generic writer below (a plan lookup per property, ElementTree's
 # escaping value by value) writes it again. Both write the bytes an ElementTree would, far faster.
+# An object writer also generates Python code per order of its data's keys (`_shaped`): the start tag
+# in one f-string, no lookup per key, child objects shaped as before written by their generated code.
 
 Writer = Callable[[list[str], list[str], Any], None]
 
@@ -220,10 +222,7 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
     head = f'<{name} xmlns="{xmlns}"' if xmlns is not None else "<" + name
     end = f"</{name}>"
 
-    def write(out: list[str], values: list[str], data: Any) -> None:
-        if type(data) is not dict:
-            other(out, values, data)
-            return
+    def looped(out: list[str], values: list[str], data: Any) -> None:
         # One pass in the data's order: the start tag waits in its slot until every attribute is
         # known, the children are written after it.
         slot = len(out)
@@ -249,6 +248,106 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
         else:
             out[slot] = tag + ">"
             out.append(end)
+
+    # Handlers build their objects the same way every time, so an object's keys come in a few
+    # orders: each order gets a writer generated for it (`_shaped`), past a few the loop above.
+    shapes: dict[tuple[str, ...], Writer] = {}
+
+    def shaped_for(data: dict[str, Any]) -> Writer | None:
+        keys = tuple(data)
+        shaped = shapes.get(keys)
+        if shaped is None and len(shapes) < _SHAPES_PER_WRITER:
+            shaped = shapes[keys] = _shaped(data, head, end, prefixes, children, looped)
+        return shaped
+
+    def write(out: list[str], values: list[str], data: Any) -> None:
+        if type(data) is not dict:
+            other(out, values, data)
+            return
+        (shapes.get(tuple(data)) or shaped_for(data) or looped)(out, values, data)
+
+    write.shaped_for = shaped_for  # type: ignore[attr-defined]
+    return write
+
+
+# Key orders an object writer generates code for; objects in other orders take its loop.
+_SHAPES_PER_WRITER = 8
+
+
+def _shaped(
+    sample: dict[str, Any],
+    head: str,
+    end: str,
+    prefixes: dict[str, str],
+    children: dict[str, Writer],
+    looped: Writer,
+) -> Writer:
+    """The object writer for data whose keys are those of `sample`, in its order, as Python code.
+
+    It writes what `looped` writes, minus the per-key lookups: the start tag in one f-string,
+    each child's writer called by name, and a child object shaped as in `sample` written by its
+    own generated writer directly. An attribute that is None (left out) sends the object to
+    `looped`.
+    """
+    keys = tuple(sample)
+    names: dict[str, Any] = {"_plain": _plain, "_child": _child, "looped": looped}
+    lines = [f"    {''.join(f'v{i}, ' for i in range(len(keys)))}= data.values()"] if keys else []
+    template = _literal(head)
+    attributes: list[str] = []
+    body: list[str] = []
+    for i, key in enumerate(keys):
+        prefix = prefixes.get(key)
+        if prefix is not None:
+            lines.append(f"    if v{i}.__class__ is not str:")
+            lines.append(f"        if v{i} is None:")
+            lines.append("            return looped(out, values, data)")
+            lines.append(f"        v{i} = _plain(v{i})")
+            attributes.append(f"v{i}")
+            template += _literal(prefix) + f"{{v{i}}}" + '"'
+        else:
+            child = children.get(key)
+            names[f"c{i}"] = child if child is not None else _unknown_child_writer(key)
+            body.append(f"    if v{i} is not None:")
+            value = sample[key]
+            # Writers other than an object's (the generic one, a recursive stand-in) have no shapes.
+            shaped_for = getattr(child, "shaped_for", None)
+            shaped = shaped_for(value) if shaped_for is not None and type(value) is dict else None
+            if shaped is not None:
+                names[f"s{i}"], names[f"k{i}"] = shaped, tuple(value)
+                body.append(f"        if v{i}.__class__ is dict and tuple(v{i}) == k{i}:")
+                body.append(f"            s{i}(out, values, v{i})")
+                body.append("        else:")
+                body.append(f"            c{i}(out, values, v{i})")
+            else:
+                body.append(f"        c{i}(out, values, v{i})")
+    if attributes:
+        lines.append(f"    values += ({', '.join(attributes)},)")
+    if not body:
+        lines.append(f"    out.append(f{template + ' />'!r})")
+    else:
+        names["end"] = end
+        lines += ["    slot = len(out)", "    out.append(None)", *body]
+        lines.append("    if len(out) == slot + 1:")
+        lines.append(f"        out[slot] = f{template + ' />'!r}")
+        lines.append("    else:")
+        lines.append(f"        out[slot] = f{template + '>'!r}")
+        lines.append("        out.append(end)")
+    source = "def write(out, values, data):\n" + "\n".join(lines) + "\n"
+    # The source is ours: names and constants come from the contract as escaped literals.
+    exec(compile(source, "<alertmock.xml writer>", "exec"), names)
+    return names["write"]  # type: ignore[no-any-return]
+
+
+def _literal(text: str) -> str:
+    """`text` as the constant part of an f-string."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _unknown_child_writer(key: str) -> Writer:
+    entry = _entry(key, _EMPTY)
+
+    def write(out: list[str], values: list[str], data: Any) -> None:
+        _child(out, entry, data)
 
     return write
 

@@ -114,7 +114,9 @@ def _body_error(exception: ValidationError) -> RequestValidationError:
 
 class StructuredJSONBodyValidator(JSONRequestBodyValidator):
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
-        raw = b"".join([chunk async for chunk in stream])
+        return self._parse_raw(b"".join([chunk async for chunk in stream]))
+
+    def _parse_raw(self, raw: bytes) -> t.Any:
         if not raw:
             return None
         # orjson is strict where the stdlib is lenient: NaN/Infinity, lone surrogates and invalid

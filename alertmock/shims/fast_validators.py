@@ -21,7 +21,7 @@ import typing as t
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import JSONResponseBodyValidator, TextResponseBodyValidator
 from jsonschema import Draft4Validator, ValidationError
-from starlette.types import Scope
+from starlette.types import Receive, Scope
 
 from alertmock.bounded_cache import BoundedCache
 from alertmock.shims.parsed_request import SharedParsingRequest, reusable_parse, reuse_parse
@@ -96,7 +96,31 @@ class _FastBody:
 
 
 class FastJSONBodyValidator(_FastBody, StructuredJSONBodyValidator):
-    pass
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        """Connexion's `AbstractRequestBodyValidator.wrap_receive` (copied) for a request with a
+        body, reading its messages in a loop instead of through an async generator (a tenth of a
+        small JSON create went to the generator's machinery)."""
+        if self.MUTABLE_VALIDATION or not _declares_a_body(scope):
+            return await super().wrap_receive(receive, scope=scope)  # a default body, or none
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("more_body", False)
+        body = self._parse_raw(b"".join([message.get("body", b"") for message in messages]))
+        if not (body is None and self._nullable):
+            self._validate(body)
+        # Validation changed nothing (MUTABLE_VALIDATION is off): the messages as they came.
+        return self._insert_messages(receive, messages=messages), scope
+
+
+def _declares_a_body(scope: Scope) -> bool:
+    """A content-length other than 0, where Connexion reads the body (anything else goes its way)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return value.isdigit() and int(value) > 0
+    return False
 
 
 class FastXMLRequestBodyValidator(_FastBody, XMLRequestBodyValidator):

@@ -174,8 +174,17 @@ def _has_body(request: ConnexionRequest) -> bool:
     return chunked
 
 
+# Raw Content-Type header -> whether it is JSON, as `is_json_mimetype` says of the header.
+_json_types: BoundedCache[bytes | None, bool] = BoundedCache(_CACHE_LIMIT)
+
+
+def _is_json(request: ConnexionRequest) -> bool:
+    raw = next((value for name, value in request.scope["headers"] if name == b"content-type"), None)
+    return _json_types.lookup(raw, lambda: is_json_mimetype(request.content_type))
+
+
 async def _read_body(request: ConnexionRequest) -> t.Any:
-    if is_json_mimetype(request.content_type):
+    if _is_json(request):
         raw = await request.body()
         if not raw:
             return None

@@ -150,7 +150,8 @@ def _coerce(value: str, schema: Schema) -> Any:
 # the answer is done. Otherwise the generic writer below (a plan lookup per property, ElementTree's
 # escaping value by value) writes it again. Both write the bytes an ElementTree would, far faster.
 # An object writer also generates Python code per order of its data's keys (`_shaped`): the start tag
-# in one f-string, no lookup per key, child objects shaped as before written by their generated code.
+# in one f-string, no lookup per key, child objects shaped as before written by their generated code,
+# or in place when they carry attributes only (`_inline_leaf`).
 
 Writer = Callable[[list[str], list[str], Any], None]
 
@@ -267,6 +268,7 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
         (shapes.get(tuple(data)) or shaped_for(data) or looped)(out, values, data)
 
     write.shaped_for = shaped_for  # type: ignore[attr-defined]
+    write.start = (head, prefixes)  # type: ignore[attr-defined]
     return write
 
 
@@ -315,7 +317,7 @@ def _shaped(
             if shaped is not None:
                 names[f"s{i}"], names[f"k{i}"] = shaped, tuple(value)
                 body.append(f"        if v{i}.__class__ is dict and tuple(v{i}) == k{i}:")
-                body.append(f"            s{i}(out, values, v{i})")
+                body += _inline_leaf(f"v{i}", value, child.start, f"            s{i}(out, values, v{i})")  # type: ignore[union-attr]
                 body.append("        else:")
                 body.append(f"            c{i}(out, values, v{i})")
             else:
@@ -336,6 +338,26 @@ def _shaped(
     # The source is ours: names and constants come from the contract as escaped literals.
     exec(compile(source, "<alertmock.xml writer>", "exec"), names)
     return names["write"]  # type: ignore[no-any-return]
+
+
+def _inline_leaf(name: str, sample: dict[str, Any], start: tuple[str, dict[str, str]], call: str) -> list[str]:
+    """Code writing the child object `name` in place when, like `sample`, it has attributes only,
+    all strings (an element in one f-string); else `call`, its generated writer. `name` holds a
+    dict with `sample`'s keys in its order."""
+    head, prefixes = start
+    if not sample or any(key not in prefixes or type(value) is not str for key, value in sample.items()):
+        return [call]
+    parts = [f"{name}_{j}" for j in range(len(sample))]
+    pairs = zip(sample, parts, strict=True)
+    tag = _literal(head) + "".join(_literal(prefixes[key]) + f"{{{part}}}" + '"' for key, part in pairs)
+    return [
+        f"            {''.join(part + ', ' for part in parts)}= {name}.values()",
+        f"            if {' and '.join(part + '.__class__ is str' for part in parts)}:",
+        f"                values += ({', '.join(parts)},)",
+        f"                out.append(f{tag + ' />'!r})",
+        "            else:",
+        "    " + call,
+    ]
 
 
 def _literal(text: str) -> str:

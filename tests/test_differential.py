@@ -278,3 +278,32 @@ def test_a_parameter_memo_that_forgets_an_input_is_caught(monkeypatch: pytest.Mo
     monkeypatch.setattr(fast_validators, "_url_key", lambda scope: url_key({**scope, "query_string": b""}))
     with pytest.raises(AssertionError):
         test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
+
+
+def test_routed_layers_hand_requests_to_the_next_operation_and_a_wrong_link_is_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The served app links each routed layer's operation to the next layer's (linked_operations.py),
+    # so the comparisons above run through the links; a link to another operation is noticed.
+    from alertmock.shims import linked_operations, planned_app
+
+    linked: list[int] = []
+    link = linked_operations.link_operations
+    monkeypatch.setattr(planned_app, "link_operations", lambda stack: linked.append(link(stack)) or linked[-1])
+    with TestClient(create_app(CONFIG)) as client:
+        assert client.get("/__mock/health").status_code == 200
+    assert linked and linked[0] > len(OPERATIONS)
+
+    next_operation = linked_operations._next_operation
+
+    def first_of_the_api(app: Any, base_path: str, operation_id: str | None) -> Any:
+        right = next_operation(app, base_path, operation_id)
+        if right is None:
+            return None
+        while isinstance(app, linked_operations.LifespanMiddleware):
+            app = app.next_app
+        return next(iter(app.apis[base_path][0].operations.values()))
+
+    monkeypatch.setattr(linked_operations, "_next_operation", first_of_the_api)
+    with pytest.raises(AssertionError):
+        test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()

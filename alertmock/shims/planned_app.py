@@ -66,6 +66,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alertmock.bounded_cache import BoundedCache
 from alertmock.shims.argument_plan import ArgumentPlan
+from alertmock.shims.linked_operations import link_operations
 from alertmock.shims.parsed_request import SharedParsingRequest
 from alertmock.shims.route_index import IndexedRouter
 from alertmock.shims.spec_check import CheckedSpecification
@@ -460,6 +461,17 @@ class PlannedAsyncApp(AsyncApp):
         kwargs.setdefault("middlewares", list(MIDDLEWARES))
         super().__init__(import_name, **kwargs)
         self._middleware_app.api_cls = PlannedAsyncApi
+        # The stack is built on the first request (or the lifespan start-up): link its routed
+        # layers' operations then (alertmock/shims/linked_operations.py).
+        middleware = self.middleware
+        build = middleware._build_middleware_stack
+
+        def build_linked() -> tuple[ASGIApp, t.Iterable[ASGIApp]]:
+            app, stack = build()
+            link_operations(stack)
+            return app, stack
+
+        middleware._build_middleware_stack = build_linked  # type: ignore[method-assign]
 
     def add_api(self, specification: dict[str, t.Any], *, base_path: str | None = None, **options: t.Any) -> None:  # type: ignore[override]
         """`ConnexionMiddleware.add_api` for an already loaded document, checked by `CheckedSpecification`.

@@ -18,6 +18,7 @@ from alertmock.config import MEMORY_STATE, Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
 from alertmock.cors import CorsPolicy, add_cors
+from alertmock.dashboard import DashboardPages
 from alertmock.edge import Edge
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
@@ -121,6 +122,14 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
     handle = connexion_handler(runtime)
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)
+    # Middlewares at one position run in the order they are added. The pages come before the
+    # engine's layer: opening a page is never journaled, faulted or delayed.
+    app.add_middleware(
+        DashboardPages,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        security_schemes=runtime.contract.resolved.get("components", {}).get("securitySchemes", {}),
+        swagger_ui=config.swagger_ui,
+    )
     app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
     add_cors(app, CorsPolicy.from_config(config, runtime.contract))
     # Outside CORS too: the log line times the whole answer, and a drop closes the real connection.

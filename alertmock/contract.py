@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,13 @@ class Vendor:
     tags: frozenset[str]
     pattern: re.Pattern[str]
     error_renderer: str
+    jobs: str | None = None  # `async def () -> list[dict]`: the session's jobs on the simulated clock
 
     def renderer(self) -> Callable[..., Any]:
         return _import(self.error_renderer)
+
+    def job_lister(self) -> Callable[[], Awaitable[list[dict[str, Any]]]] | None:
+        return _import(self.jobs) if self.jobs else None
 
 
 class Contract:
@@ -83,7 +87,9 @@ class Contract:
         self.resolved: dict[str, Any] = _with_operation_parameters(resolve_document(self.path))
         extension = self.resolved.get("x-alertmock", {})
         self.vendors = [
-            Vendor(v["name"], frozenset(v.get("tags", ())), re.compile(v["path-pattern"]), v["error-renderer"])
+            Vendor(
+                v["name"], frozenset(v.get("tags", ())), re.compile(v["path-pattern"]), v["error-renderer"], v.get("jobs")
+            )
             for v in extension.get("vendors", [])
         ]
         self.operations: dict[str, Operation] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -112,9 +113,24 @@ async def seed_records(body: dict[str, Any]) -> Response:
 
 
 async def get_clock() -> Response:
-    return respond({"now": current_runtime().clock.now().isoformat().replace("+00:00", "Z")})
+    return respond({"now": _stamp(current_runtime().clock.now())})
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.isoformat().replace("+00:00", "Z")
 
 
 async def advance_clock(body: dict[str, Any]) -> Response:
     await current_runtime().clock.advance(float(body["advance_seconds"]))
     return await get_clock()
+
+
+async def list_jobs() -> Response:
+    runtime = current_runtime()
+    instant = runtime.clock.now()
+    jobs = []
+    for vendor in runtime.contract.vendors:
+        lister = vendor.job_lister()
+        if lister is not None:
+            jobs.extend({"vendor": vendor.name, **job} for job in await lister())
+    return respond({"now": _stamp(instant), "jobs": jobs})

@@ -113,3 +113,27 @@ def _job_now() -> Any:
         return _wire.job(_lifecycle.view(job, instant), base)
 
     return convert
+
+
+async def job_states() -> list[Record]:
+    """The session's jobs as they stand on the mock's clock, newest first (the control API's `GET /__mock/jobs`).
+
+    Named by the contract (`x-alertmock.vendors[].jobs`), so the engine can show every vendor's
+    long-running things without knowing what a Matatika job is.
+    """
+    state, instant = current_state(), now()
+    states = []
+    for job in _newest_first(await state.list(KIND)):
+        view = _lifecycle.view(job, instant)
+        pipeline = await state.get("matatika.pipelines", job["pipelineId"]) or {}
+        states.append(
+            {
+                "id": view["id"],
+                "status": view["status"],
+                "name": pipeline.get("name") or (job.get("plan") or {}).get("pipelineName") or view["type"],
+                "created": view["created"],
+                **({"started": view["startTime"]} if view.get("startTime") else {}),
+                **({"ended": view["endTime"]} if view.get("endTime") else {}),
+            }
+        )
+    return states

@@ -73,6 +73,7 @@ function exchange(entry) {
     duration: entry.duration_ms,
     vendor: entry.vendor || "",
     operation: entry.operation_id || "",
+    fault: entry.fault || "",
     request: { headers: entry.headers || {}, body: entry.body || "" },
     response: { headers: response.headers || {}, body: response.body || "" },
   };
@@ -128,6 +129,12 @@ function statusBadge(status) {
   return badge(status || "dropped", `status s${statusClass(status)}`);
 }
 
+function faultBadge(fault) {
+  const b = badge(`⚡ ${fault}`, "tag fault");
+  b.title = "Shaped by an injected fault (Faults panel)";
+  return b;
+}
+
 function clockTime(iso) {
   return iso ? iso.replace(/^.*T/, "").replace(/(\.\d{3})\d*/, "$1").replace("Z", "") : "";
 }
@@ -146,12 +153,12 @@ function renderJournal(freshIds = []) {
       cell(badge(e.session, "tag session")),
       cell(badge(e.method, `method ${e.method}`)),
       cell(e.query ? `${e.path}?${e.query}` : e.path, "path"),
-      cell(statusBadge(e.status)),
+      cell(span("", statusBadge(e.status), ...(e.fault ? [faultBadge(e.fault)] : []))),
       cell(e.duration === undefined ? "" : `${e.duration.toFixed(1)} ms`, "num"),
       cell(e.vendor ? badge(e.vendor, "tag") : ""),
-      cell(e.operation, "op"),
+      cell(e.operation.split(".").pop(), "op"),
     );
-    tr.title = e.operation;
+    tr.lastChild.title = e.operation;
     body.append(tr);
   }
   $("#journal tbody").replaceWith(body);
@@ -255,6 +262,7 @@ function showDetail(id) {
   const title = $("#detail-title");
   const path = badge(e.query ? `${e.path}?${e.query}` : e.path, "path");
   title.replaceChildren(badge(e.method, `method ${e.method}`), path, statusBadge(e.status), badge(e.session, "tag session"));
+  if (e.fault) title.append(faultBadge(e.fault));
   const request = $("#detail-request .pane-body");
   const meta = block(`${e.time}${e.operation ? ` · ${e.vendor} · ${e.operation}` : ""}`, "kv");
   request.replaceChildren(meta, headerTable(e.request.headers), bodyBlock(e.request.headers, e.request.body));
@@ -407,8 +415,8 @@ async function refreshClock() {
     ...jobs.jobs.map((job) => {
       const li = document.createElement("li");
       li.dataset.job = job.id;
-      li.title = job.id;
-      li.append(badge(job.status, `job-status job-${job.status}`), badge(job.name || job.id, "grow"), badge(job.vendor, "tag"));
+      li.title = `${job.vendor} job ${job.id}, created ${job.created || "?"}`;
+      li.append(badge(job.status, `job-status job-${job.status}`), badge(job.name || job.id, "grow"), badge(job.id.slice(0, 8), "mono muted"));
       return li;
     }),
   );

@@ -88,7 +88,11 @@ class Contract:
         extension = self.resolved.get("x-alertmock", {})
         self.vendors = [
             Vendor(
-                v["name"], frozenset(v.get("tags", ())), re.compile(v["path-pattern"]), v["error-renderer"], v.get("jobs")
+                v["name"],
+                frozenset(v.get("tags", ())),
+                re.compile(v["path-pattern"]),
+                v["error-renderer"],
+                v.get("jobs"),
             )
             for v in extension.get("vendors", [])
         ]

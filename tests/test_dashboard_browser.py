@@ -19,7 +19,9 @@ from alertmock import Config, create_app
 from alertmock.verify import serve_in_thread
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
 
 if CHROMIUM is not None:
     from playwright.sync_api import Page, expect, sync_playwright

@@ -172,6 +172,11 @@ def test_the_containers_command_serves_the_demo(venv: Path, empty_dir: Path) -> 
             with urllib.request.urlopen(request, timeout=10) as answer:
                 assert answer.status == 200
                 assert json.load(answer)["alerts"], "the bundled fixtures' alerts"
+            # The dashboard's page and scripts are package data too.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+                assert answer.url.endswith("/__mock/") and b"dashboard.js" in answer.read()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/__mock/static/dashboard.js", timeout=10) as answer:
+                assert answer.status == 200
             # The image's HEALTHCHECK, pointed at this server's port.
             probe = [part.replace(":4010/", f":{port}/") for part in healthcheck_command()]
             assert subprocess.run([str(venv / probe[0]), *probe[1:]], timeout=30).returncode == 0

@@ -110,20 +110,19 @@ function visible(entry) {
     && (!text || `${entry.path}?${entry.query}`.toLowerCase().includes(text));
 }
 
-function cell(text, className) {
-  const td = document.createElement("td");
-  if (className) td.className = className;
-  if (text instanceof Node) td.append(text);
-  else td.textContent = text;
-  return td;
+// An element with a class and children (strings become text: nothing from the journal is parsed as HTML).
+function element(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children.map((c) => (c instanceof Node ? c : String(c))));
+  return node;
 }
 
-function badge(text, className) {
-  const span = document.createElement("span");
-  span.className = className;
-  span.textContent = text;
-  return span;
-}
+const cell = (content, className) => element("td", className, content);
+const badge = (text, className) => element("span", className, text);
+const block = (text, className) => element("div", className, text);
+const span = (className, ...children) => element("span", className, ...children);
+const emptyItem = (text) => element("li", "muted", text);
 
 function statusBadge(status) {
   return badge(status || "dropped", `status s${statusClass(status)}`);
@@ -310,27 +309,6 @@ function button(label, onClick) {
   return b;
 }
 
-function emptyItem(text) {
-  const li = document.createElement("li");
-  li.className = "muted";
-  li.textContent = text;
-  return li;
-}
-
-function block(text, className) {
-  const div = document.createElement("div");
-  div.className = className;
-  div.textContent = text;
-  return div;
-}
-
-function span(className, ...children) {
-  const s = document.createElement("span");
-  s.className = className;
-  s.append(...children);
-  return s;
-}
-
 async function resetSession(name) {
   if (!confirm(`Reset session "${name}" to the fixtures? Its journal entries and faults go too.`)) return;
   await api("POST", "reset", { session: name });
@@ -378,13 +356,22 @@ async function refreshFaults() {
     return rules;
   }
   list.replaceChildren(
-    ...rules.map((rule) => {
+    ...rules.map((rule, index) => {
       const li = document.createElement("li");
-      li.append(badge(rule.method, `method ${rule.method}`), badge(rule.path, "mono grow"), badge(describeRule(rule), "tag"));
+      const remove = button("✕", () => removeFault(rules, index));
+      remove.title = "Remove this rule";
+      li.append(badge(rule.method, `method ${rule.method}`), badge(rule.path, "mono grow"), badge(describeRule(rule), "tag"), remove);
       return li;
     }),
   );
   return rules;
+}
+
+async function removeFault(rules, index) {
+  const kept = rules.filter((_, i) => i !== index);
+  if (kept.length) await api("PUT", "faults", { session: page.target, body: { rules: kept } });
+  else await api("DELETE", "faults", { session: page.target });
+  await refreshFaults();
 }
 
 async function addFault(form) {

@@ -251,3 +251,32 @@ def test_job_list_pages_newest_first(client: TestClient) -> None:
     assert [j["id"] for j in body["_embedded"]["jobs"]] == [FINISHED_JOB]
     assert body["page"] == {"size": 1, "totalElements": 2, "totalPages": 2, "number": 1}
     assert set(body["_links"]) == {"first", "prev", "self", "last"}
+
+
+def test_the_control_apis_job_list_follows_the_clock_per_session(client_factory: ClientFactory) -> None:
+    client = client_factory(clock=FROZEN, settings={"matatika.job_queue_seconds": 30, "matatika.job_run_seconds": 60})
+    mine = {**DEMO, "X-Mock-Session": "mine"}
+    created = client.post(f"/api/pipelines/{IDLE_PIPELINE}/jobs", headers=mine).json()
+
+    def states(session: str) -> dict[str, str]:
+        listed = client.get("/__mock/jobs", headers={"X-Mock-Session": session})
+        assert listed.status_code == 200
+        return {job["id"]: job["status"] for job in listed.json()["jobs"]}
+
+    assert states("mine")[created["id"]] == "QUEUED"
+    assert created["id"] not in states("someone-else")
+    assert states("someone-else")[RUNNING_JOB] == "RUNNING"  # the fixtures' own, frozen jobs
+    _advance(client, 31)
+    assert states("mine")[created["id"]] == "RUNNING"
+    _advance(client, 60)
+    assert states("mine")[created["id"]] == "COMPLETE"
+    newest = client.get("/__mock/jobs", headers={"X-Mock-Session": "mine"}).json()["jobs"][0]
+    assert newest == {
+        "vendor": "matatika",
+        "id": created["id"],
+        "status": "COMPLETE",
+        "name": "Google Analytics to Postgres",
+        "created": "2026-06-10T07:08:13",
+        "started": "2026-06-10T07:08:43",
+        "ended": "2026-06-10T07:09:43",
+    }

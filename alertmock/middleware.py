@@ -5,8 +5,9 @@ reads the body once, refusing it with a 413 past the limit before any parsing; r
 default ``application/x-www-form-urlencoded`` label (and a browser's ``text/plain``) on a body that
 is really XML or JSON (``curl -d @file`` without ``-H``: the Tableau documents' own examples do it,
 and the real server accepts them); parses ``Prefer``; applies the session's injected faults and
-requested delay; and records the exchange in the journal. Requests to the control API itself are
-neither faulted nor journaled, and their bodies are JSON whatever their label.
+requested delay; and records the exchange in the journal. Requests to the mock's own API and pages
+(the control API, the Swagger UI, the contract it shows) are neither faulted nor journaled, and the
+control API's bodies are JSON whatever their label.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
 _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
+# Connexion's Swagger UI (as `create_app` mounts it) and the contract it serves to the UI.
+_SWAGGER_UI = "/ui"
+_CONTRACT_DOCUMENTS = frozenset(("/openapi.json", "/openapi.yaml"))
 _SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
 # What clients send when nobody chose a label: curl's -d default, and a browser's fetch() with a
@@ -64,8 +68,8 @@ class EngineMiddleware:
         sessions = self.runtime.sessions
         state = await sessions.open(session)
         writes = scope["method"] not in _SAFE_METHODS
-        if scope["path"].startswith(CONTROL_PREFIX):
-            if seen.has_body:
+        if _is_the_mocks_own(scope["path"]):
+            if seen.has_body and scope["path"].startswith(CONTROL_PREFIX):
                 scope = _as_json(scope, headers)
             bind(self.runtime, scope, session, state)
             if writes:
@@ -201,6 +205,16 @@ class _Observed:
             if not message.get("more_body", False):
                 await self.finishing()
         await self.send(message)
+
+
+def _is_the_mocks_own(path: str) -> bool:
+    """The control API, the Swagger UI and the contract: not the vendors' API, so no fault may break
+    them (a `*` rule would fail the Swagger UI's scripts) and the journal shows only what an app sent."""
+    return (
+        path.startswith(CONTROL_PREFIX)
+        or path in _CONTRACT_DOCUMENTS
+        or (path.startswith(_SWAGGER_UI) and path[len(_SWAGGER_UI) : len(_SWAGGER_UI) + 1] in ("", "/"))
+    )
 
 
 @dataclass(slots=True)

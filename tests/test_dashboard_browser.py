@@ -52,6 +52,7 @@ def page(server: str) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         tab = browser.new_page(viewport={"width": 1440, "height": 820})
+        tab.on("dialog", lambda dialog: dialog.accept())  # "Reset session …?" and "Replace …?"
         yield tab
         browser.close()
 
@@ -124,6 +125,48 @@ def test_what_an_app_sent_in_two_sessions_is_seen_filtered_opened_faulted_and_mo
 
     if SCREENSHOT:
         page.screenshot(path=Path(SCREENSHOT))
+
+
+def test_a_session_exported_to_a_file_imports_into_another_and_resets(server: str, page: Page, tmp_path: Path) -> None:
+    new_alert = {"alert": {"container_type": "web", "metric": "rpm_per_min", "limit": 1200}}
+    with _client(server, "recorded") as recorded, _client(server, "replayed") as replayed:
+        created = recorded.post("/v1/apps/example-app/alerts", json=new_alert, auth=SCALINGO)
+        assert created.status_code == 201
+        alert = f"/v1/apps/example-app/alerts/{created.json()['alert']['id']}"
+        assert replayed.get(alert, auth=SCALINGO).status_code == 404
+
+        page.goto(server + "/__mock/")
+        with page.expect_download() as download:
+            page.locator("#sessions li[data-session=recorded] button", has_text="Export").click()
+        assert download.value.suggested_filename == "alertmock-recorded.json"
+        saved = tmp_path / "scenario.json"
+        download.value.save_as(saved)
+
+        page.select_option("#target-session", "replayed")
+        page.set_input_files("#import-file", saved)
+        expect(page.locator("#notice")).to_contain_text('Imported scenario.json into session "replayed"')
+        assert replayed.get(alert, auth=SCALINGO).status_code == 200
+
+        page.locator("#sessions li[data-session=replayed] button", has_text="Reset").click()
+        expect(page.locator("#notice")).to_contain_text('Session "replayed" is back to the fixtures')
+        assert replayed.get(alert, auth=SCALINGO).status_code == 404
+
+
+def test_with_an_admin_token_the_page_asks_for_it_or_takes_it_from_the_address(page: Page) -> None:
+    with serve_in_thread(create_app(Config(admin_token="s3cret", seed=1))) as base:
+        assert httpx.get(base + "/api/subscriptions", headers=MATATIKA).status_code == 200
+        page.goto(base + "/__mock/")
+        expect(page.locator("#token-box")).to_be_visible()
+        expect(page.locator("#banner")).to_contain_text("admin token")
+        page.fill("#token", "s3cret")
+        page.press("#token", "Enter")
+        expect(rows(page, "/api/subscriptions")).to_have_count(1)
+        expect(page.locator("#banner")).to_be_hidden()
+
+        page.evaluate("sessionStorage.clear()")
+        page.goto(base + "/__mock/?token=s3cret")
+        expect(rows(page, "/api/subscriptions")).to_have_count(1)
+        assert page.url == base + "/__mock/"  # the token does not stay in the address bar or history
 
 
 def test_the_swagger_ui_sends_the_mock_headers_with_the_contracts_demo_credentials(server: str, page: Page) -> None:

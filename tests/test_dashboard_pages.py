@@ -30,10 +30,15 @@ def test_only_the_dashboards_own_files_are_served(client: TestClient) -> None:
         assert client.get(path).status_code == 404, path
 
 
-def test_opening_the_pages_is_not_journaled(client: TestClient) -> None:
-    for path in ("/", "/__mock/", "/__mock/static/dashboard.js", "/ui/"):
-        client.get(path)
-    assert client.get("/__mock/requests", params={"session": "*"}).json() == {"requests": []}
+def test_the_pages_are_neither_journaled_nor_faulted(client: TestClient) -> None:
+    everything_fails = {"rules": [{"error": {"rate": 1, "status": 503}}]}
+    assert client.put("/__mock/faults", json=everything_fails).status_code == 200
+    pages = ("/", "/__mock/", "/__mock/static/dashboard.js", "/ui/", "/ui/swagger-ui-bundle.js", "/openapi.json")
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    assert client.get("/uix").status_code == 503  # only the Swagger UI's own path is spared
+    journal = client.get("/__mock/requests", params={"session": "*"}).json()["requests"]
+    assert [(e["path"], e["status"]) for e in journal] == [("/uix", 503)]
 
 
 def _swagger_config(client: TestClient, home: str) -> dict:
@@ -56,6 +61,7 @@ def test_the_swagger_ui_is_preauthorized_from_the_contracts_demo_credentials(cli
     assert config["authorizations"] == demo_authorizations(schemes)
     controls = _swagger_config(client, "/__mock/ui/")
     assert client.get("/__mock/ui/" + controls["spec"]).json()["info"]["title"] == "alertmock control API"
+    assert controls["authorizations"] == {}  # its admin token is a secret, never pre-filled
     # Connexion still serves the Swagger UI's own scripts next to the page.
     assert client.get("/ui/swagger-ui-bundle.js").status_code == 200
 

@@ -17,10 +17,11 @@ from alertmock.dashboard.swagger_ui import swagger_ui_home
 STATIC = Path(__file__).with_name("static")
 DASHBOARD = "/__mock/"
 STATIC_PREFIX = "/__mock/static/"
-# Where Connexion serves each API's Swagger UI (its assets stay Connexion's), and that API's document.
+# Where Connexion serves each API's Swagger UI (its assets stay Connexion's), that API's document,
+# and whether "Authorize" starts with the vendors' demo credentials (the admin token is a secret).
 SWAGGER_UIS = {
-    "/ui/": ("/openapi.json", "alertmock · vendor APIs"),
-    "/__mock/ui/": ("/__mock/openapi.json", "alertmock · control API"),
+    "/ui/": ("/openapi.json", "alertmock · vendor APIs", True),
+    "/__mock/ui/": ("/__mock/openapi.json", "alertmock · control API", False),
 }
 
 
@@ -36,8 +37,9 @@ class DashboardPages:
             DASHBOARD: lambda: _file(STATIC / "index.html"),
         }
         if swagger_ui:
-            for home, (spec_url, title) in SWAGGER_UIS.items():
-                html = HTMLResponse(swagger_ui_home(home, spec_url, title, security_schemes), headers=_NO_CACHE)
+            for home, (spec_url, title, demo) in SWAGGER_UIS.items():
+                schemes = security_schemes if demo else {}
+                html = HTMLResponse(swagger_ui_home(home, spec_url, title, schemes), headers=_NO_CACHE)
                 self.pages[home] = self.pages[home + "index.html"] = lambda html=html: html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -47,6 +47,14 @@ async function api(method, path, { session, body, query } = {}) {
   return response.status === 204 ? null : response.json();
 }
 
+function notify(text) {
+  const notice = $("#notice");
+  notice.textContent = text;
+  notice.hidden = false;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => (notice.hidden = true), 5000);
+}
+
 function report(error) {
   const banner = $("#banner");
   if (!error) {
@@ -312,6 +320,7 @@ function button(label, onClick) {
 async function resetSession(name) {
   if (!confirm(`Reset session "${name}" to the fixtures? Its journal entries and faults go too.`)) return;
   await api("POST", "reset", { session: name });
+  notify(`Session "${name}" is back to the fixtures.`);
   page.entries = page.entries.filter((e) => e.session !== name);
   renderJournal();
   await Promise.all([refreshSessions(), refreshFaults(), refreshClock()]);
@@ -331,7 +340,9 @@ async function importSession(file) {
   const snapshot = JSON.parse(await file.text());
   const session = page.target;
   if (!confirm(`Replace the state of session "${session}" with ${file.name}?`)) return;
-  await api("PUT", "state", { session, body: { collections: snapshot.collections } });
+  const summary = await api("PUT", "state", { session, body: { collections: snapshot.collections } });
+  const records = Object.values(summary.kinds).reduce((a, b) => a + b, 0);
+  notify(`Imported ${file.name} into session "${session}": ${records} records.`);
   await refreshSessions();
 }
 
@@ -453,7 +464,12 @@ async function loop() {
 
 function wire() {
   takeTokenFromUrl();
-  $("#token").addEventListener("change", (event) => sessionStorage.setItem(TOKEN_KEY, event.target.value));
+  $("#token-box").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $("#token").value.trim());
+    Promise.all([refreshSessions(), refreshFaults()]).catch(report);
+  });
+  $("#token").addEventListener("change", () => sessionStorage.setItem(TOKEN_KEY, $("#token").value.trim()));
   for (const id of ["#filter-session", "#filter-vendor", "#filter-status", "#filter-path"]) {
     $(id).addEventListener("input", () => renderJournal());
   }

@@ -74,7 +74,7 @@ def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from alertmock.verify import add_arguments
+    from alertmock.tools.verify.cli import add_arguments
 
     verify = sub.add_parser(
         "verify",
@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if importlib.util.find_spec("schemathesis") is None:
                 print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
                 return 2
-            from alertmock.verify import main as verify
+            from alertmock.tools.verify.cli import main as verify
 
             return verify(args)
         return {"serve": serve, "lint": lint}[args.command](args)

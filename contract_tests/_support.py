@@ -20,12 +20,13 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from alertmock import Config, create_app
-from alertmock.verify import (
+from alertmock.tools.verify import (
     bundled_document,
-    obtain_credentials,
+    obtain,
     register_xml_deserializer,
     schemathesis_settings,
     tag_regex,
+    vendor_client,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,16 +69,14 @@ def headers(vendor: str) -> dict[str, str]:
     if url is None:
         return MOCK_HEADERS[vendor]
     env = os.environ.get
-    credentials = obtain_credentials(
-        vendor,
-        url,
-        token=env(f"ALERTMOCK_{vendor.upper()}_TOKEN"),
-        username=env("ALERTMOCK_TABLEAU_USERNAME"),
-        password=env("ALERTMOCK_TABLEAU_PASSWORD"),
-        site=env("ALERTMOCK_TABLEAU_SITE", ""),
-        auth_url=env(f"ALERTMOCK_{vendor.upper()}_AUTH_URL"),
-    )
-    return credentials.headers
+    options = {
+        "token": env(f"ALERTMOCK_{vendor.upper()}_TOKEN"),
+        "username": env("ALERTMOCK_TABLEAU_USERNAME"),
+        "password": env("ALERTMOCK_TABLEAU_PASSWORD"),
+        "site": env("ALERTMOCK_TABLEAU_SITE", ""),
+        "auth_url": env(f"ALERTMOCK_{vendor.upper()}_AUTH_URL"),
+    }
+    return obtain(vendor_client(vendor, SPEC), url.rstrip("/"), options).headers
 
 
 # Stateful runs start from the parent resources that exist (a random dataset id or app name is a

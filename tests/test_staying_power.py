@@ -21,7 +21,7 @@ import httpx
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
-from alertmock.verify import serve_in_thread
+from alertmock.tools.verify import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_APP = ROOT / "tests" / "engine" / "app"

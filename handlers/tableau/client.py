@@ -1,17 +1,27 @@
 """How Tableau's clients authenticate, for `alertmock verify` (named by the root contract).
 
-They sign in first and send the token they get as ``X-Tableau-Auth``; the site they signed in to
-is learnt too, so a run can aim at it (``--site-from-signin``).
+They sign in (``POST /api/{v}/auth/signin``) and send the token they get as ``X-Tableau-Auth``; the
+site they signed in to is the parent of every data alert, so it becomes the run's ``{site-id}``.
+Sign Out revokes the token it is sent: verify gives it a token of its own (`throwaway`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+SCHEME = "tableauAuth"
 # A version every data-driven-alert method has (they exist from 3.2).
 API_VERSION = "3.12"
-# What `alertmock verify --against-mock` uses: the server administrator of fixtures/tableau/.
+# What `alertmock verify --against-mock` uses: the server administrator of fixtures/tableau/, and
+# another user of the same site (object_level_authorization).
 MOCK_CREDENTIALS = {"username": "admin", "password": "admin"}
+MOCK_SECOND_CREDENTIALS = {"username": "viewer", "password": "viewer"}
+# Path parameters of the mock's fixtures (kind, field): the site every data alert lives on.
+MOCK_IDS = {"site-id": ("sites", "id")}
+
+Credentials = tuple[dict[str, dict[str, str]], dict[str, str]]
 
 
 def authenticate(
@@ -23,16 +33,41 @@ def authenticate(
     site: str = "",
     auth_url: str | None = None,
     timeout: float = 30.0,
+    headers: dict[str, str] | None = None,
     **_: object,
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> Credentials:
+    """Headers per security scheme, and the ids the sign-in taught (site, API version).
+
+    ``headers`` go with the sign-in request (the mock's ``X-Mock-Session``: its tokens are per session).
+    """
     if token:
-        return {"X-Tableau-Auth": token}, {}
+        return {SCHEME: {"X-Tableau-Auth": token}}, {"api-version": API_VERSION}
     if not (username and password):
         raise ValueError("tableau needs --username and --password (or --token, an X-Tableau-Auth token)")
     body = {"credentials": {"name": username, "password": password, "site": {"contentUrl": site}}}
     signin = f"{auth_url or url}/api/{API_VERSION}/auth/signin"
-    answer = httpx.post(signin, json=body, headers={"Accept": "application/json"}, timeout=timeout)
+    answer = httpx.post(signin, json=body, headers={**(headers or {}), "Accept": "application/json"}, timeout=timeout)
     if answer.status_code != 200:
         raise ValueError(f"Tableau sign-in failed: POST {signin} answered {answer.status_code}")
-    credentials = answer.json()["credentials"]
-    return {"X-Tableau-Auth": credentials["token"]}, {"site-id": credentials["site"]["id"]}
+    credentials = _field(answer, signin, "credentials")
+    token, site_id = credentials.get("token"), (credentials.get("site") or {}).get("id")
+    if not isinstance(token, str) or not isinstance(site_id, str):
+        raise ValueError(f"Tableau sign-in: POST {signin} answered 200 without credentials.token and site.id")
+    return {SCHEME: {"X-Tableau-Auth": token}}, {"site-id": site_id, "api-version": API_VERSION}
+
+
+def throwaway(url: str, **options: Any) -> dict[str, dict[str, str]] | None:
+    """A token of its own for Sign Out: a second sign-in, when the run has a user and password."""
+    if options.get("token") or not (options.get("username") and options.get("password")):
+        return None
+    return authenticate(url, **options)[0]
+
+
+def _field(answer: httpx.Response, where: str, name: str) -> dict[str, Any]:
+    try:
+        value = answer.json().get(name)
+    except (ValueError, AttributeError):
+        value = None
+    if not isinstance(value, dict):
+        raise ValueError(f"Tableau sign-in: POST {where} answered {answer.status_code} without {name!r} in JSON")
+    return value

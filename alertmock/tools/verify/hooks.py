@@ -1,0 +1,12 @@
+"""Schemathesis' hooks module for verify's run (``SCHEMATHESIS_HOOKS=alertmock.tools.verify.hooks``).
+
+Schemathesis imports it in its own process; that import is the one place where verify's additions
+are installed, by explicit calls, from the plan the parent process wrote. Nothing else imports it.
+"""
+
+from alertmock.tools.verify.auth import install
+from alertmock.tools.verify.plan import Plan
+from alertmock.tools.verify.xml_responses import register_xml_deserializer
+
+register_xml_deserializer()
+install(Plan.from_environment())

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from alertmock.tools.verify import ExitCode
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -97,6 +99,65 @@ class BreakRequest:
         await self.app(answer, replay, send)
 
 
+# Where verify obtains its credentials (Tableau sign-in, Scalingo token exchange): left working, so
+# that each whole-deployment breakage is judged by the run, not by a failed sign-in.
+SIGN_IN = r"/auth/signin$|/v1/tokens/exchange$"
+CREDENTIAL_HEADERS = (b"authorization", b"x-tableau-auth")
+
+
+class KeepOnDelete:
+    """A DELETE that answers 204 and deletes nothing: it is served as a GET of the same path (so
+    credentials and existence are still checked), and a 200 becomes an empty 204."""
+
+    def __init__(self, app: ASGIApp, path: str) -> None:
+        self.app, self.path = app, re.compile(path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "DELETE" or not self.path.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        served = False
+
+        async def rewrite(message: Message) -> None:
+            nonlocal served
+            if message["type"] == "http.response.start":
+                served = message["status"] == 200
+                message = {"type": "http.response.start", "status": 204, "headers": []} if served else message
+            elif served:
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, rewrite)
+
+
+class BreakEverything:
+    """A whole deployment gone wrong: every request but the sign-in (``unless``) is handled by ``handle``."""
+
+    def __init__(self, app: ASGIApp, handle: Callable[[Scope], Scope | Rewritten], unless: str = SIGN_IN) -> None:
+        self.app, self.handle, self.unless = app, handle, re.compile(unless)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.unless.search(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        answer = self.handle(scope)
+        if isinstance(answer, Rewritten):
+            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        await self.app(answer, receive, send)
+
+
+def _strip_credentials(scope: Scope) -> Scope:
+    # A proxy that drops the credential: the service answers its own documented 401 to everything.
+    return {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in CREDENTIAL_HEADERS]}
+
+
+def _answer(status: int, body: bytes) -> Callable[[Scope], Rewritten]:
+    return lambda scope: Rewritten(status, [(b"content-type", b"application/json")], body)
+
+
 def _json(transform: Callable[[Any], Any]) -> Rewrite:
     def rewrite(response: Rewritten) -> Rewritten:
         if response.status >= 300 or not response.body:
@@ -140,11 +201,23 @@ def _auth_ignored(scope: Scope, body: bytes) -> Scope:
     return {**scope, "headers": headers}
 
 
-def _delete_keeps(scope: Scope, body: bytes) -> Scope | Rewritten:
-    # Says "deleted" and keeps the alert (authentication still enforced: one breakage at a time).
-    if not any(k.lower() == b"authorization" for k, _ in scope["headers"]):
-        return scope
-    return Rewritten(204, [], b"")
+def _undocumented_status(response: Rewritten) -> Rewritten:
+    # 200 becomes 203 (Non-Authoritative Information), which the contract never mentions.
+    if response.status == 200:
+        response.status = 203
+    return response
+
+
+def _xml_without_namespace(response: Rewritten) -> Rewritten:
+    if response.status == 200:
+        response.body = response.body.replace(b' xmlns="http://tableau.com/api"', b"")
+    return response
+
+
+def _always_not_found(scope: Scope, body: bytes) -> Rewritten:
+    # The documented 404, to every request: nothing wrong with any single answer, and nothing tested.
+    error = b'{"resource": "alert", "error": "not found"}'
+    return Rewritten(404, [(b"content-type", b"application/json")], error)
 
 
 def _crash_on_unknown_metric(scope: Scope, body: bytes) -> Scope | Rewritten:
@@ -165,10 +238,11 @@ class Variant:
 
     name: str
     operations: tuple[str, ...]  # Schemathesis' "METHOD /path" names: the broken one (and its partners)
-    expected_check: str
+    expected_check: str | None  # None: no check fails, the verdict does (coverage, credential)
     phases: tuple[str, ...]
     wrap: Callable[[ASGIApp], ASGIApp]
     api: str = "scalingo"
+    expected_code: ExitCode = ExitCode.FAILED
 
 
 def _xml_without_id(response: Rewritten) -> Rewritten:
@@ -181,6 +255,14 @@ def _xml_without_id(response: Rewritten) -> Rewritten:
 TABLEAU_DATA_ALERT = r"^/api/[^/]+/sites/[^/]+/dataAlerts/[^/]+$"
 GET_DATA_ALERT = "GET /api/{api-version}/sites/{site-id}/dataAlerts/{data-alert-id}"
 GET_ALERT = "GET /v1/apps/{app}/alerts/{alert_id}"
+LIST_ALERTS = "GET /v1/apps/{app}/alerts"
+LIST_DATA_ALERTS = "GET /api/{api-version}/sites/{site-id}/dataAlerts"
+DELETE_DATA_ALERT = "DELETE /api/{api-version}/sites/{site-id}/dataAlerts/{data-alert-id}"
+SUBSCRIPTIONS = "GET /api/subscriptions"
+GET_SUBSCRIPTION = "GET /api/subscriptions/{subscription-id}"
+SUBSCRIBE_WORKSPACE = "POST /api/workspaces/{workspace-id}/subscriptions"
+DELETE_SUBSCRIPTION = "DELETE /api/subscriptions/{subscription-id}"
+SUBSCRIPTION = r"^/api/subscriptions/[^/]+$"
 CREATE_ALERT = "POST /v1/apps/{app}/alerts"
 DELETE_ALERT = "DELETE /v1/apps/{app}/alerts/{alert_id}"
 
@@ -223,9 +305,9 @@ VARIANTS = [
     Variant(
         "DELETE that does not delete",
         (CREATE_ALERT, GET_ALERT, DELETE_ALERT),
-        "use_after_free",
-        ("stateful",),
-        lambda app: BreakRequest(app, "DELETE", ALERT, _delete_keeps),
+        "deleted_resource_is_gone",
+        ("examples",),
+        lambda app: KeepOnDelete(app, ALERT),
     ),
     Variant(
         "500 on some input",
@@ -240,6 +322,79 @@ VARIANTS = [
         "response_schema_conformance",
         ("examples",),
         lambda app: BreakResponse(app, "GET", TABLEAU_DATA_ALERT, _xml_without_id),
+        api="tableau",
+    ),
+    Variant(
+        "credential stripped by a proxy (Matatika)",
+        (SUBSCRIPTIONS, GET_SUBSCRIPTION),
+        None,
+        ("examples",),
+        lambda app: BreakEverything(app, _strip_credentials),
+        api="matatika",
+        expected_code=ExitCode.CREDENTIAL_REFUSED,
+    ),
+    Variant(
+        "credential stripped by a proxy (Tableau)",
+        (LIST_DATA_ALERTS, GET_DATA_ALERT),
+        None,
+        ("examples",),
+        lambda app: BreakEverything(app, _strip_credentials),
+        api="tableau",
+        expected_code=ExitCode.CREDENTIAL_REFUSED,
+    ),
+    Variant(
+        "every answer 500",
+        (LIST_ALERTS, GET_ALERT),
+        "not_a_server_error",
+        ("examples",),
+        lambda app: BreakEverything(app, _answer(500, b'{"error": "internal error"}')),
+    ),
+    Variant(
+        "every answer 200 {}",
+        (SUBSCRIPTIONS, GET_SUBSCRIPTION),
+        "response_schema_conformance",
+        ("examples",),
+        lambda app: BreakEverything(app, _answer(200, b"{}")),
+        api="matatika",
+    ),
+    Variant(
+        "an operation that only ever answers its documented 404",
+        (GET_ALERT,),
+        None,
+        ("examples", "fuzzing"),
+        lambda app: BreakRequest(app, "GET", ALERT, _always_not_found),
+        expected_code=ExitCode.UNTESTED,
+    ),
+    Variant(
+        "DELETE that does not delete (Matatika)",
+        (SUBSCRIBE_WORKSPACE, GET_SUBSCRIPTION, DELETE_SUBSCRIPTION),
+        "deleted_resource_is_gone",
+        ("stateful",),  # the documents give no example of removing a subscription
+        lambda app: KeepOnDelete(app, SUBSCRIPTION),
+        api="matatika",
+    ),
+    Variant(
+        "DELETE that does not delete (Tableau)",
+        (LIST_DATA_ALERTS, GET_DATA_ALERT, DELETE_DATA_ALERT),
+        "deleted_resource_is_gone",
+        ("examples",),
+        lambda app: KeepOnDelete(app, TABLEAU_DATA_ALERT),
+        api="tableau",
+    ),
+    Variant(
+        "undocumented status on a Tableau GET",
+        (GET_DATA_ALERT,),
+        "status_code_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", TABLEAU_DATA_ALERT, _undocumented_status),
+        api="tableau",
+    ),
+    Variant(
+        "Tableau XML without its namespace",
+        (GET_DATA_ALERT,),
+        "response_schema_conformance",
+        ("examples",),
+        lambda app: BreakResponse(app, "GET", TABLEAU_DATA_ALERT, _xml_without_namespace),
         api="tableau",
     ),
 ]

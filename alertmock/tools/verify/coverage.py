@@ -86,7 +86,12 @@ def read_events(ndjson: Path, selected: list[Operation]) -> Coverage:
 
 def _count_interactions(coverage: Coverage, recorder: dict, secured: set[str]) -> None:
     cases = recorder.get("cases", {})
+    checked = recorder.get("checks", {})
     for case_id, interaction in recorder.get("interactions", {}).items():
+        # Only the generated cases, which the checks judged: not the checks' own probes (ignored_auth
+        # sends each request again without a credential, and those 401s say nothing about coverage).
+        if case_id not in checked:
+            continue
         case = (cases.get(case_id) or {}).get("value") or {}
         label = f"{case.get('method', '')} {case.get('path', '')}"
         response = interaction.get("response") or {}

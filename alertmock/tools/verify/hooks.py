@@ -5,8 +5,10 @@ are installed, by explicit calls, from the plan the parent process wrote. Nothin
 """
 
 from alertmock.tools.verify.auth import install
+from alertmock.tools.verify.deletion import register_deletion_check
 from alertmock.tools.verify.plan import Plan
 from alertmock.tools.verify.xml_responses import register_xml_deserializer
 
 register_xml_deserializer()
+register_deletion_check()
 install(Plan.from_environment())

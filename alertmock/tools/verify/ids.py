@@ -1,8 +1,8 @@
 """Parent ids for the run: a random dataset, site or app is a 404 that tests nothing behind it.
 
 Where each comes from, the first found winning: ``--set-path NAME=VALUE``; the ``--ids`` file;
-what signing in taught (Tableau's site); what the deployment lists (the vendor client's
-``discover_ids``); with ``--against-mock``, the mock's fixtures (the client's ``MOCK_IDS``).
+what signing in taught (Tableau's site); with ``--against-mock``, the mock's documented fixtures
+(the client's ``MOCK_IDS``); against a deployment, what it lists (the client's ``discover_ids``).
 """
 
 from __future__ import annotations

@@ -63,6 +63,9 @@ class VerifyOptions:
     allow_untested: Sequence[str] = ()
     seed: int | None = None
     workers: int = 1
+    # Against the mock, each operation and phase in its own X-Mock-Session (see auth.py); off, the
+    # mock is one shared state, as a deployment is.
+    isolate_mock_sessions: bool = True
     spec: Path = DEFAULT_SPEC
     request_timeout: float = 30.0
 
@@ -216,8 +219,9 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
             opts.set_path,
             parent_ids.read_ids_file(opts.ids_file, opts.api) if opts.ids_file else {},
             credentials.learnt,
-            creds.discover(client, url, credentials, opts.request_timeout) if opts.discover else {},
+            # The mock's documented fixtures first: the documents' examples are written around them.
             parent_ids.fixture_ids(client, Config.from_env().fixtures / opts.api) if mock else {},
+            creds.discover(client, url, credentials, opts.request_timeout) if opts.discover and not mock else {},
         )
         used = {name for op in selected for name in op.path_parameters}
         ids = {name: value for name, value in ids.items() if name in used}
@@ -237,7 +241,7 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
             revoking=revoking,
             client=client.__name__,
             client_options={k: v for k, v in options.items() if v is not None},
-            mock_session=f"verify-{uuid.uuid4().hex[:12]}" if mock else None,
+            mock_session=f"verify-{uuid.uuid4().hex[:12]}" if mock and opts.isolate_mock_sessions else None,
         ).write(directory / "plan.json")
         command = schemathesis_command(opts, url, contract, selected, ndjson, config)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "alertmock.tools.verify.hooks", PLAN_ENV: str(plan)}

@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import xml.etree.ElementTree as ET
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
 from alertmock import xml
 
 if TYPE_CHECKING:
@@ -33,7 +38,28 @@ def _documented_schema(operation: Any, status: int, media_type: str) -> Mapping[
 def deserialize_xml(ctx: schemathesis.DeserializationContext, response: schemathesis.Response) -> Any:
     media_type = response.headers.get("content-type", ["application/xml"])[0].split(";")[0].strip().lower()
     schema = _documented_schema(ctx.operation, response.status_code, media_type)
+    _check_root(response.content, schema)
     return xml.loads(response.content, schema)
+
+
+def _check_root(raw: bytes, schema: Mapping[str, Any]) -> None:
+    """The root element must be the documented one, in the documented namespace.
+
+    Reading requests is tolerant (clients omit the namespace); an answer is not: Tableau's clients
+    look elements up in ``http://tableau.com/api`` and find nothing in a document without it.
+    """
+    documented = schema.get("xml") or {}
+    if not documented:
+        return
+    try:
+        tag = SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True).tag
+    except (ET.ParseError, DefusedXmlException):
+        return  # malformed: xml.loads says so
+    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    expected = (documented.get("namespace", ""), documented.get("name", name))
+    if (namespace, name) != expected:
+        found = f"{{{namespace}}}{name}" if namespace else name
+        raise ValueError(f"root element {found}, documented as {{{expected[0]}}}{expected[1]}")
 
 
 def register_xml_deserializer() -> None:

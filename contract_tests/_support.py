@@ -59,7 +59,7 @@ def app() -> Any:
 
 @cache
 def bundled_contract() -> dict[str, Any]:
-    # Bundled (every $ref inlined) for the reason given in alertmock/verify.py.
+    # Bundled (every $ref inlined) for the reason given in alertmock/tools/verify/contract.py.
     return bundled_document(SPEC)
 
 
@@ -108,7 +108,7 @@ def anchors(vendor: str) -> dict[str, str]:
 
 def schema_for(vendor: str, tag: str | None = None, path_parameters: dict[str, str] | None = None) -> Any:
     """The vendor's operations (or one tag's), authenticated, aimed at the mock or the deployment."""
-    # The listed tolerances (alertmock.verify.TOLERANCES), the same as `alertmock verify` applies.
+    # The listed tolerances (alertmock.tools.verify.TOLERANCES), the same as `alertmock verify` applies.
     config = schemathesis.Config.from_dict(schemathesis_settings())
     schema = schemathesis.openapi.from_dict(_only(bundled_contract(), tag or tag_regex(vendor)), config=config)
     url = base_url()

@@ -168,7 +168,7 @@ def test_a_token_exchange_that_answers_something_else_is_one_line() -> None:
 
 def test_a_refused_sign_in_stops_verify_with_a_clear_message() -> None:
     options = VerifyOptions(api="tableau", username="admin", password="wrong", phases=("examples",))
-    with pytest.raises(VerifyError, match="sign-in failed: POST .* answered 401"):
+    with pytest.raises(VerifyError, match=r"sign-in failed: POST .* answered 401"):
         run(options, app=_faithful(), out=io.StringIO())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_tests._support import schema_for, session_headers, unit_settings
+from contract_tests._support import record, schema_for, session_headers, unit_settings
 
 schema = schema_for("tableau", tag="tableau-data-alerts")
 
@@ -13,4 +13,4 @@ schema = schema_for("tableau", tag="tableau-data-alerts")
 @unit_settings()
 def test_tableau_data_alerts(case: Any) -> None:
     # Each case in a fresh mock session: an example that deletes a fixture cannot starve the next.
-    case.call_and_validate(headers=session_headers())
+    record(case, case.call_and_validate(headers=session_headers()))

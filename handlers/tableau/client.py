@@ -18,8 +18,9 @@ API_VERSION = "3.12"
 # another user of the same site (object_level_authorization).
 MOCK_CREDENTIALS = {"username": "admin", "password": "admin"}
 MOCK_SECOND_CREDENTIALS = {"username": "viewer", "password": "viewer"}
-# Path parameters of the mock's fixtures (kind, field): the site every data alert lives on.
-MOCK_IDS = {"site-id": ("sites", "id")}
+# Path parameters of the mock's fixtures (kind, field): the site every data alert lives on; and the
+# API version to call.
+MOCK_IDS = {"site-id": ("sites", "id"), "api-version": API_VERSION}
 
 Credentials = tuple[dict[str, dict[str, str]], dict[str, str]]
 

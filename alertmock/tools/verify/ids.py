@@ -43,9 +43,14 @@ def read_ids_file(path: Path, api: str) -> dict[str, str]:
 
 
 def fixture_ids(client: ModuleType, directory: Path) -> dict[str, str]:
-    """The mock's parents: the first record of each kind the vendor client names (``directory``: its fixtures)."""
+    """The mock's parents: the first record of each kind the vendor client names (``directory``: its
+    fixtures), or the fixed value it gives."""
     found = {}
-    for name, (kind, key) in getattr(client, "MOCK_IDS", {}).items():
+    for name, source in getattr(client, "MOCK_IDS", {}).items():
+        if isinstance(source, str):  # a fixed value (Tableau's API version)
+            found[name] = source
+            continue
+        kind, key = source
         records = json.loads((directory / f"{kind}.json").read_text(encoding="utf-8"))
         found[name] = str(records[0][key])
     return found

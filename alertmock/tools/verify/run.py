@@ -117,10 +117,19 @@ def config_toml(parameters: Mapping[str, str], read_only: bool) -> str:
         # The coverage phase otherwise sends every undeclared method (POST, PUT, DELETE...) to each path.
         lines += ["", "[phases.coverage]", "unexpected-methods = []"]
     for operation in schemathesis_settings()["operations"]:
-        lines += ["", "[[operations]]", f"include-name = {json.dumps(operation['include-name'])}"]
-        for check, config in operation["checks"].items():
-            lines.append(f"checks.{check}.expected-statuses = {json.dumps(config['expected-statuses'])}")
+        lines += ["", "[[operations]]"] + [f"{key} = {json.dumps(value)}" for key, value in _dotted(operation)]
     return "\n".join(lines) + "\n"
+
+
+def _dotted(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """A nested table as TOML dotted keys (``checks.x.expected-statuses``); values are JSON-compatible."""
+    keys: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            keys += _dotted(value, f"{prefix}{key}.")
+        else:
+            keys.append((f"{prefix}{key}", value))
+    return keys
 
 
 def schemathesis_command(

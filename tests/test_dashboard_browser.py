@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from alertmock import Config, create_app
-from alertmock.verify import serve_in_thread
+from alertmock.tools.verify import serve_in_thread
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(

@@ -221,3 +221,17 @@ def test_the_ids_file_may_be_flat_json(tmp_path: Path) -> None:
     ids.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(VerifyError, match="expected a mapping"):
         read_ids_file(ids, "scalingo")
+
+
+def test_importing_verify_registers_nothing_with_schemathesis() -> None:
+    # Only the hooks module (imported by the Schemathesis process) installs anything, by explicit calls.
+    import subprocess
+    import sys
+
+    check = (
+        "import schemathesis.auths as a, schemathesis.checks as c; before = len(c.CHECKS.get_all()); "
+        "import alertmock.tools.verify, alertmock.tools.verify.run, alertmock.tools.verify.auth; "
+        "print(len(a.GLOBAL_AUTH_STORAGE.providers), len(c.CHECKS.get_all()) - before)"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["0", "0"], done.stderr

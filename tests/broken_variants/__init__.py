@@ -214,6 +214,23 @@ def _xml_without_namespace(response: Rewritten) -> Rewritten:
     return response
 
 
+OTHER_SCALINGO_USER = "us-8e2f4c1a-7b3d-4a5e-9c6f-0d1e2f3a4b5c"  # tk-us-other-token's (fixtures/scalingo/)
+
+
+def _others_alert_served(scope: Scope, body: bytes) -> Scope:
+    # Object-level authorization forgotten: the other owner's bearer token reads the demo user's alert.
+    for name, value in scope["headers"]:
+        if name.lower() == b"authorization" and value.startswith(b"Bearer "):
+            payload = value.split(b".")[1] if value.count(b".") == 2 else b""
+            try:
+                claims = json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
+            except ValueError:
+                return scope
+            if claims.get("sub") == OTHER_SCALINGO_USER:
+                return _auth_ignored(scope, body)
+    return scope
+
+
 def _always_not_found(scope: Scope, body: bytes) -> Rewritten:
     # The documented 404, to every request: nothing wrong with any single answer, and nothing tested.
     error = b'{"resource": "alert", "error": "not found"}'
@@ -396,5 +413,12 @@ VARIANTS = [
         ("examples",),
         lambda app: BreakResponse(app, "GET", TABLEAU_DATA_ALERT, _xml_without_namespace),
         api="tableau",
+    ),
+    Variant(
+        "someone else's alert served",
+        (CREATE_ALERT, GET_ALERT),
+        "object_level_authorization",
+        ("stateful",),
+        lambda app: BreakRequest(app, "GET", ALERT, _others_alert_served),
     ),
 ]

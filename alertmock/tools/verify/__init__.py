@@ -10,6 +10,8 @@ least once, and the run's credential still works at the end.
 | `credentials` | obtaining, minting and re-checking credentials through the vendor's client |
 | `ids` | parent ids: --set-path, --ids, sign-in, discovery, the mock's fixtures |
 | `plan`, `auth`, `hooks` | what the Schemathesis process installs: auth providers, the XML deserializer |
+| `peers` | the second identity for object_level_authorization |
+| `deletion` | the check that every 2xx DELETE really deleted |
 | `xml_responses` | Tableau's XML answers read by their schema |
 | `tolerances` | the statuses one check accepts on one operation, and why |
 | `coverage` | per-operation table and the verdict (exit codes in `errors`) |

@@ -18,6 +18,7 @@ import importlib
 import threading
 from typing import Any
 
+from alertmock.tools.verify.peers import install_second_identity
 from alertmock.tools.verify.plan import Plan
 
 SESSION_HEADER = "X-Mock-Session"
@@ -48,17 +49,24 @@ def _client(plan: Plan) -> Any:
 def install(plan: Plan) -> None:
     import schemathesis
 
-    per_session: dict[str, dict[str, dict[str, str]]] = {}
     lock = threading.Lock()
 
-    def run_schemes(session: dict[str, str]) -> dict[str, dict[str, str]]:
-        if not session:
-            return plan.schemes
-        with lock:
-            key = session[SESSION_HEADER]
-            if key not in per_session:
-                per_session[key] = _client(plan).authenticate(plan.url, headers=session, **plan.client_options)[0]
-            return per_session[key]
+    def per_session(fixed: dict[str, dict[str, str]], options: dict[str, Any]) -> Any:
+        """The identity's headers per scheme: ``fixed`` on a deployment, signed in per mock session."""
+        signed_in: dict[str, dict[str, dict[str, str]]] = {}
+
+        def schemes(session: dict[str, str]) -> dict[str, dict[str, str]]:
+            if not session:
+                return fixed
+            with lock:
+                key = session[SESSION_HEADER]
+                if key not in signed_in:
+                    signed_in[key] = _client(plan).authenticate(plan.url, headers=session, **options)[0]
+                return signed_in[key]
+
+        return schemes
+
+    run_schemes = per_session(plan.schemes, plan.client_options)
 
     class RunCredential:
         """The credential verify obtained before the run (per mock session), unchanged to the end."""
@@ -86,3 +94,11 @@ def install(plan: Plan) -> None:
         schemathesis.auth(refresh_interval=None).apply_to(name=plan.revoking)(ThrowawayCredential)
     else:
         schemathesis.auth(refresh_interval=None)(RunCredential)
+    if plan.second_schemes is not None or plan.second_options is not None:
+        second_schemes = per_session(plan.second_schemes or {}, plan.second_options or {})
+
+        def second(case: Any, ctx: Any) -> dict[str, str]:
+            session = _session(plan, case)
+            return {**_headers(plan, second_schemes(session), ctx.operation.label), **session}
+
+        install_second_identity(second)

@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", help="Matatika access token, Scalingo API token, or a Tableau X-Tableau-Auth token")
     parser.add_argument("--username", help="Tableau user to sign in as (with --password)")
     parser.add_argument("--password", help="Tableau password")
+    parser.add_argument(
+        "--second-token",
+        help="another identity's token: object_level_authorization checks it cannot read the run's objects",
+    )
+    parser.add_argument("--second-username", help="Tableau: another user (with --second-password)")
+    parser.add_argument("--second-password", help="Tableau: the other user's password")
     parser.add_argument("--site", default="", help="Tableau site contentUrl to sign in to (default: the default site)")
     parser.add_argument(
         "--auth-url", help="where to sign in / exchange the token, if not --url (Scalingo: https://auth.scalingo.com)"
@@ -90,6 +96,9 @@ def options_from_args(args: argparse.Namespace) -> VerifyOptions:
         token=args.token,
         username=args.username,
         password=args.password,
+        second_token=args.second_token,
+        second_username=args.second_username,
+        second_password=args.second_password,
         site=args.site,
         auth_url=args.auth_url,
         read_only=args.read_only,

@@ -26,6 +26,10 @@ class Plan:
     client_options: dict[str, Any] = field(default_factory=dict)
     # Against the mock: the prefix of the X-Mock-Session each case is sent in (None for a deployment).
     mock_session: str | None = None
+    # A second identity for object_level_authorization: its headers per scheme (a deployment), or
+    # the client options to sign it in per mock session; None: no second identity.
+    second_schemes: dict[str, dict[str, str]] | None = None
+    second_options: dict[str, Any] | None = None
 
     def write(self, path: Path) -> Path:
         path.write_text(json.dumps(asdict(self)), encoding="utf-8")

@@ -45,6 +45,10 @@ class VerifyOptions:
     token: str | None = None
     username: str | None = None
     password: str | None = None
+    # Another identity of the same deployment, for object_level_authorization (mock: the client's).
+    second_token: str | None = None
+    second_username: str | None = None
+    second_password: str | None = None
     site: str = ""
     auth_url: str | None = None
     read_only: bool = False
@@ -187,6 +191,16 @@ def _client_options(opts: VerifyOptions, defaults: Mapping[str, Any]) -> dict[st
     }
 
 
+def _second_options(opts: VerifyOptions, client: Any, mock: bool) -> dict[str, Any] | None:
+    """The second identity's sign-in options, or None when the run has none."""
+    given = {"token": opts.second_token, "username": opts.second_username, "password": opts.second_password}
+    if not any(given.values()):
+        if not mock or not getattr(client, "MOCK_SECOND_CREDENTIALS", None):
+            return None
+        given = dict(client.MOCK_SECOND_CREDENTIALS)
+    return {"site": opts.site, "auth_url": opts.auth_url, "timeout": opts.request_timeout, **given}
+
+
 def _reachable(url: str, timeout: float) -> None:
     with creds.plain_errors(url):
         httpx.get(url + "/", timeout=timeout)
@@ -214,6 +228,8 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         _reachable(url, opts.request_timeout)
         options = _client_options(opts, client.MOCK_CREDENTIALS if mock else {})
         credentials = creds.obtain(client, url, options)
+        second_options = _second_options(opts, client, mock)
+        second = creds.obtain(client, url, second_options) if second_options else None
 
         revoking = [op.label for op in selected if op.revokes_credential]
         if revoking and creds.throwaway(client, url, options) is None:
@@ -251,6 +267,8 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
             client=client.__name__,
             client_options={k: v for k, v in options.items() if v is not None},
             mock_session=f"verify-{uuid.uuid4().hex[:12]}" if mock and opts.isolate_mock_sessions else None,
+            second_schemes=second.schemes if second else None,
+            second_options={k: v for k, v in second_options.items() if v is not None} if second_options else None,
         ).write(directory / "plan.json")
         command = schemathesis_command(opts, url, contract, selected, ndjson, config)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "alertmock.tools.verify.hooks", PLAN_ENV: str(plan)}

@@ -19,6 +19,8 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
     && useradd --create-home --uid 10001 alertmock
 USER alertmock
 WORKDIR /home/alertmock
+# For --state-file (ALERTMOCK_STATE_FILE): a volume mounted here starts owned by the user.
+RUN mkdir state
 EXPOSE 4010
 # Liveness needs no admin token (/__mock/health is open); python is there, curl is not.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

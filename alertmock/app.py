@@ -27,6 +27,7 @@ from alertmock.fixtures import load_fixtures
 from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
+from alertmock.lifecycle import lifespan
 from alertmock.memory_store import MemorySessions
 from alertmock.middleware import EngineMiddleware
 from alertmock.resolver import HandlerResolver
@@ -96,11 +97,13 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
         # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
         app = PlannedAsyncApp(
             __name__,
+            # Start-up and shutdown: the state file, readiness (alertmock/lifecycle.py).
+            lifespan=lifespan(runtime),
             middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),
         )
         validators = fast_validator_map
     else:
-        app = AsyncApp(__name__)
+        app = AsyncApp(__name__, lifespan=lifespan(runtime))
         validators = validator_map
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.

@@ -65,6 +65,14 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         "every process and replica that names it (env ALERTMOCK_STATE)",
     )
     serve.add_argument("--workers", type=int, help="server processes on the one port (needs --state redis://…)")
+    serve.add_argument(
+        "--state-file", type=Path, help="save every session here at shutdown, load it at start (ALERTMOCK_STATE_FILE)"
+    )
+    serve.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        help="seconds requests in flight get to finish after SIGTERM (env ALERTMOCK_SHUTDOWN_TIMEOUT, default 5)",
+    )
     serve.add_argument("--reload", action="store_true", help="restart when the contract, fixtures or handlers change")
 
 
@@ -116,6 +124,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         quiet=args.quiet,
         state=getattr(args, "state", None),
         workers=getattr(args, "workers", None),
+        state_file=getattr(args, "state_file", None),
+        shutdown_timeout=getattr(args, "shutdown_timeout", None),
     )
 
 
@@ -152,6 +162,7 @@ def serve(args: argparse.Namespace) -> int:
                 if args.reload
                 else {"workers": config.workers}
             ),
+            timeout_graceful_shutdown=config.shutdown_timeout,
         )
         return 0
     from alertmock.gc_tuning import tune_for_serving
@@ -159,7 +170,9 @@ def serve(args: argparse.Namespace) -> int:
     if not config.quiet:
         log_requests_to(sys.stdout)
     tune_for_serving()
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
+    uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=config.shutdown_timeout)
+    ).run(sockets=[sock])
     return 0
 
 

@@ -25,6 +25,8 @@ DEFAULT_JOURNAL_SIZE = 1000
 DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
 MEMORY_STATE = "memory"
 _SHARED_STATE_SCHEMES = ("redis://", "rediss://", "unix://")
+# Under `docker stop`'s 10 s between SIGTERM and SIGKILL, so the state file is always saved.
+DEFAULT_SHUTDOWN_TIMEOUT = 5.0
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,10 @@ class Config:
     cors_headers: tuple[str, ...] | None = None
     # Bearer token the control API requires (alertmock/admin_token.py); None leaves it open.
     admin_token: str | None = field(default=None, repr=False)
+    # Every session saved here at shutdown and loaded at start-up (alertmock/state_file.py).
+    state_file: Path | None = None
+    # On SIGTERM, how long requests in flight may take to finish before the server stops anyway.
+    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
     swagger_ui: bool = True
     quiet: bool = False  # no log line per request
     # Where state lives: "memory" (this process) or a Redis URL shared by several processes.
@@ -70,6 +76,8 @@ class Config:
                 f"--workers {self.workers} needs shared state (--state redis://HOST:PORT/DB): "
                 "with memory state each process would answer from a store of its own"
             )
+        if self.shutdown_timeout < 0:
+            raise ConfigError(f"--shutdown-timeout {self.shutdown_timeout}: must not be negative")
         for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} {getattr(self, name)}: must be at least 1")
@@ -102,7 +110,7 @@ class Config:
 
 def _coerce(name: str, raw: str) -> Any:
     default = getattr(Config, name, None)
-    if name in ("spec", "fixtures"):
+    if name in ("spec", "fixtures", "state_file"):
         return Path(raw)
     if name in ("cors_origins", "cors_headers"):
         return tuple(o.strip() for o in raw.split(",") if o.strip())

@@ -12,9 +12,10 @@ from starlette.responses import Response
 import alertmock
 from alertmock.config import MEMORY_STATE
 from alertmock.context import current_runtime, current_session, current_state
-from alertmock.errors import BadRequestError, NotFoundError
+from alertmock.errors import ApiError, BadRequestError, NotFoundError
 from alertmock.faults import FaultRule
 from alertmock.journal import Query
+from alertmock.lifecycle import READY
 from alertmock.negotiation import respond
 from alertmock.store import State
 
@@ -36,6 +37,15 @@ async def get_health() -> Response:
             "process": os.getpid(),
         }
     )
+
+
+async def get_ready() -> Response:
+    runtime = current_runtime()
+    if not runtime.extras.get(READY):
+        raise ApiError("The mock is starting or stopping", status=503, headers={"Retry-After": "1"})
+    # The store answers (a shared backend is reachable) and says how many sessions it holds.
+    sessions = await runtime.sessions.names()
+    return respond({"status": "ready", "operations": len(runtime.contract.operations), "sessions": len(sessions)})
 
 
 async def reset_state() -> Response:

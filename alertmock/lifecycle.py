@@ -2,8 +2,8 @@
 
 Start-up loads the ``--state-file`` (if any), then marks the app ready (``/__mock/ready``).
 Shutdown runs after the server has stopped accepting connections and finished the requests in
-flight (uvicorn's ``timeout_graceful_shutdown`` bounds that wait): the app stops being ready and
-saves every session to the state file. A test client used without ``with`` runs neither.
+flight (uvicorn's ``timeout_graceful_shutdown`` bounds that wait): the app stops being ready,
+saves every session to the state file and closes the store. A test client used without ``with`` runs neither.
 """
 
 from __future__ import annotations
@@ -37,5 +37,6 @@ def lifespan(runtime: Runtime) -> Callable[[Any], AbstractAsyncContextManager[No
             if state_file is not None:
                 saved = await save_sessions(runtime.sessions, state_file)
                 logger.warning("alertmock: %d session(s) saved to %s", saved, state_file)
+            await runtime.sessions.close()  # a shared backend's connections
 
     return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +74,21 @@ def _serve(port: int, state_file: Path) -> subprocess.Popen[str]:
 
 
 def _call(url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return answer.status, json.load(answer)
+    # http.client, closed whatever happens: a request cut by the shutdown must not leave a socket
+    # for the garbage collector to warn about in some later test.
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        data = None if body is None else json.dumps(body).encode()
+        connection.request(
+            method, parts.path, body=data, headers={"Content-Type": "application/json", **(headers or {})}
+        )
+        answer = connection.getresponse()
+        raw = answer.read()
+        is_json = answer.getheader("content-type", "").endswith("json")
+        return answer.status, json.loads(raw) if is_json else raw
+    finally:
+        connection.close()
 
 
 def test_sigterm_finishes_requests_in_flight_and_saves_the_state(tmp_path: Path) -> None:
@@ -111,7 +121,8 @@ def test_sigterm_finishes_requests_in_flight_and_saves_the_state(tmp_path: Path)
             caller.join(timeout=10)
         # The short request got its answer; the endless one was cut at --shutdown-timeout (2 s).
         assert in_flight[800][0] == 200 and in_flight[800][1]["alerts"]
-        assert isinstance(in_flight[60_000], OSError)
+        # (uvicorn answers a request it had to cancel with its own plain 500, or drops the connection.)
+        assert isinstance(in_flight[60_000], OSError) or in_flight[60_000][0] == 500, in_flight[60_000]
         assert 1.5 < stopped_after < 10
     assert json.loads(state_file.read_text())["sessions"]["team-b"] == seeded
 

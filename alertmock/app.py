@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -92,19 +94,8 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
     quiet_connexion_logs()
     runtime = create_runtime(config)
     resolver = HandlerResolver()
-    app: AsyncApp
-    if planned:
-        # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
-        app = PlannedAsyncApp(
-            __name__,
-            # Start-up and shutdown: the state file, readiness (alertmock/lifecycle.py).
-            lifespan=lifespan(runtime),
-            middlewares=list(MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION),
-        )
-        validators = fast_validator_map
-    else:
-        app = AsyncApp(__name__, lifespan=lifespan(runtime))
-        validators = validator_map
+    # Start-up and shutdown: the state file, readiness (alertmock/lifecycle.py).
+    app, validators = new_app(config, planned=planned, lifespan=lifespan(runtime))
     app.add_api(
         # The resolved document: every $ref into spec/ already inlined, parsed once.
         runtime.contract.resolved,
@@ -115,6 +106,24 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
     )
     # Filled when Connexion resolves the operations (at start-up, before the first request).
     runtime.extras["fallback_operations"] = resolver.fallbacks
+    add_engine(app, runtime, validators)
+    return app
+
+
+def new_app(config: Config, *, planned: bool = True, **options: Any) -> tuple[AsyncApp, Callable[[], dict[str, Any]]]:
+    """An empty app and the validator map its APIs take; `options` go to the app (a lifespan, say)."""
+    if planned:
+        # Connexion with its per-request invariants planned once (alertmock/shims/planned_app.py).
+        middlewares = MIDDLEWARES if config.validate_responses else MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION
+        return PlannedAsyncApp(__name__, middlewares=list(middlewares), **options), fast_validator_map
+    return AsyncApp(__name__, **options), validator_map
+
+
+def add_engine(app: AsyncApp, runtime: Runtime, validators: Callable[[], dict[str, Any]] = fast_validator_map) -> None:
+    """Everything but the vendors' operations: the control API, the error boundary, the engine's
+    layer (sessions, faults, journal), CORS and the edge. `create_app` gives it the mock's
+    operations first; `alertmock proxy` a layer that forwards them instead."""
+    config = runtime.config
     controls = Contract(CONTROLS_SPEC).resolved
     app.add_api(
         controls if config.admin_token else without_security(controls),
@@ -138,4 +147,3 @@ def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncAp
     # Outside CORS too: the log line times the whole answer, and a drop closes the real connection.
     app.middleware.middlewares.insert(0, partial(Edge, log=not config.quiet))
     app.runtime = runtime  # type: ignore[attr-defined]
-    return app

@@ -1,4 +1,4 @@
-"""The ``alertmock`` command: ``serve`` the mock, ``lint`` the contract, ``verify`` a deployment.
+"""The ``alertmock`` command: ``serve`` the mock, ``proxy`` or ``verify`` a real service, ``lint`` the contract.
 
 This module only turns arguments into a `Config` and calls the engine.
 """
@@ -21,43 +21,48 @@ from alertmock.fixtures import FixtureError
 from alertmock.process import quiet_framework_warnings
 
 
-def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    serve = sub.add_parser("serve", help="run the mock (uvicorn)", description="Run the mock on a real HTTP server.")
-    serve.add_argument("--host", help="interface to bind (env ALERTMOCK_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (env ALERTMOCK_PORT, default 4010)")
-    serve.add_argument("--spec", type=Path, help="root of the contract (env ALERTMOCK_SPEC, default openapi.yaml)")
-    serve.add_argument("--fixtures", type=Path, help="fixtures directory (env ALERTMOCK_FIXTURES)")
-    serve.add_argument("--seed", type=int, help="seed for generated ids and data (env ALERTMOCK_SEED)")
-    serve.add_argument(
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `serve` and `proxy` share: where to listen, the contract, the engine's own layers."""
+    parser.add_argument("--host", help="interface to bind (env ALERTMOCK_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (env ALERTMOCK_PORT, default 4010)")
+    parser.add_argument("--spec", type=Path, help="root of the contract (env ALERTMOCK_SPEC, default openapi.yaml)")
+    parser.add_argument("--seed", type=int, help="seed for generated ids, data and fault draws (env ALERTMOCK_SEED)")
+    parser.add_argument(
         "--clock",
         help="simulated clock: real, an ISO instant (frozen), xN (N times as fast) or INSTANT@xN (env ALERTMOCK_CLOCK)",
     )
-    serve.add_argument(
+    parser.add_argument(
         "--admin-token",
         help="bearer token the control API (/__mock) requires; generated and printed when --host is not loopback"
         " (env ALERTMOCK_ADMIN_TOKEN)",
     )
-    serve.add_argument(
+    parser.add_argument(
         "--cors-origins",
         help="comma-separated allowed origins, * for any; explicit origins may send credentials"
         " (env ALERTMOCK_CORS_ORIGINS)",
     )
-    serve.add_argument(
+    parser.add_argument(
         "--cors-headers",
         help="comma-separated request headers preflights allow besides the contract's; default: any asked for"
         " (env ALERTMOCK_CORS_HEADERS)",
     )
-    serve.add_argument(
+    parser.add_argument(
         "--max-body-bytes", type=int, help="largest accepted request body (env ALERTMOCK_MAX_BODY_BYTES)"
     )
+    parser.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
+    parser.add_argument("--journal-size", type=int, help="requests kept in the request journal")
+    parser.add_argument(
+        "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
+    )
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = sub.add_parser("serve", help="run the mock (uvicorn)", description="Run the mock on a real HTTP server.")
+    _add_server_arguments(serve)
+    serve.add_argument("--fixtures", type=Path, help="fixtures directory (env ALERTMOCK_FIXTURES)")
     serve.add_argument("--collection-cap", type=int, help="records kept per collection and session")
-    serve.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
-    serve.add_argument("--journal-size", type=int, help="requests kept in the request journal")
     serve.add_argument(
         "--validate-responses", action="store_true", default=None, help="check every answer against the contract (slow)"
-    )
-    serve.add_argument(
-        "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
     )
     serve.add_argument(
         "--state",
@@ -74,6 +79,19 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="seconds requests in flight get to finish after SIGTERM (env ALERTMOCK_SHUTDOWN_TIMEOUT, default 5)",
     )
     serve.add_argument("--reload", action="store_true", help="restart when the contract, fixtures or handlers change")
+
+
+def _proxy_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from alertmock.proxy.cli import add_arguments
+
+    proxy = sub.add_parser(
+        "proxy",
+        help="check live traffic to the real services against the contract",
+        description="Forward every request to the real service and check both halves of each exchange against the "
+        "contract; violations are reported on the response, at /__mock/violations and on exit.",
+    )
+    _add_server_arguments(proxy)
+    add_arguments(proxy)
 
 
 def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -100,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"alertmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
+    _proxy_parser(sub)
     _lint_parser(sub)
     _verify_parser(sub)
     return parser
@@ -110,15 +129,15 @@ def config_from_args(args: argparse.Namespace) -> Config:
         host=args.host,
         port=args.port,
         spec=args.spec,
-        fixtures=args.fixtures,
+        fixtures=getattr(args, "fixtures", None),
         seed=args.seed,
         clock=args.clock,
         cors_origins=_listed(args.cors_origins),
         max_body_bytes=args.max_body_bytes,
-        collection_cap=args.collection_cap,
+        collection_cap=getattr(args, "collection_cap", None),
         max_sessions=args.max_sessions,
         journal_size=args.journal_size,
-        validate_responses=args.validate_responses,
+        validate_responses=getattr(args, "validate_responses", None),
         admin_token=getattr(args, "admin_token", None),
         cors_headers=_listed(args.cors_headers),
         quiet=args.quiet,
@@ -268,9 +287,15 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_framework_warnings()
+    from alertmock.proxy.cli import vendor_flags
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(vendor_flags(sys.argv[1:] if argv is None else argv))
     try:
+        if args.command == "proxy":
+            from alertmock.proxy.cli import main as proxy
+
+            return proxy(args, config_from_args(args))
         if args.command == "verify":
             if importlib.util.find_spec("schemathesis") is None:
                 print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)

@@ -43,8 +43,9 @@ ANY = "*"
 # Headers every client of the mock may send, whatever the contract: content negotiation and the
 # mock's own controls (the contract adds its API-key schemes and header parameters).
 BASE_REQUEST_HEADERS = ("accept", "authorization", "content-type", "prefer", SESSION_HEADER)
-# The engine adds `Allow` to every 405, for every vendor, whether or not the contract declares it.
-ENGINE_RESPONSE_HEADERS = ("Allow",)
+# The engine adds `Allow` to every 405, for every vendor, whether or not the contract declares it;
+# `alertmock proxy` reports contract violations in the other two (an app may log them).
+ENGINE_RESPONSE_HEADERS = ("Allow", "Alertmock-Violations", "Alertmock-Violation")
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,11 @@ class FastCORSMiddleware(CORSMiddleware):
 
 def _vary_on_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """Starlette's `headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])`: the Vary
-    values joined into the first Vary header's place, or a new one at the end."""
+    values joined into the first Vary header's place, or a new one at the end; unchanged when the
+    answer already varies on Origin (Starlette would list it twice)."""
     varies = [value for name, value in headers if name.lower() == b"vary"]
+    if any(token.strip().lower() == b"origin" for value in varies for token in value.split(b",")):
+        return headers  # already varies on Origin (an answer `alertmock proxy` passes back, say)
     if not varies:
         headers.append((b"vary", b"Origin"))
         return headers

@@ -47,6 +47,8 @@ class Entry:
     operation_id: str | None = None  # the contract's operationId Connexion routed to, if any
     vendor: str | None = None  # whose API answered (the matched operation's, else the path's)
     fault: str | None = None  # "error", "drop" or "latency" when PUT /__mock/faults shaped the answer
+    # `alertmock proxy`: the contract violations found in this exchange (None when not proxied).
+    violations: list[dict[str, Any]] | None = None
     id: int = 0
 
     def as_json(self) -> dict[str, Any]:
@@ -64,6 +66,7 @@ class Entry:
             "operation_id": self.operation_id,
             "vendor": self.vendor,
             "fault": self.fault,
+            "violations": self.violations,
             "response": {"headers": _header_object(self.response_headers), "body": _shown(self.response_body)},
         }
 

@@ -37,6 +37,8 @@ CONTROL_PREFIX = "/__mock"
 _SWAGGER_UI = "/ui"
 _CONTRACT_DOCUMENTS = frozenset(("/openapi.json", "/openapi.yaml"))
 _SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+# Where `alertmock proxy` leaves an exchange's contract violations for its journal entry.
+VIOLATIONS_EXTENSION = "alertmock.violations"
 _SNIFFED = {b"<": "application/xml", b"{": "application/json", b"[": "application/json"}
 # What clients send when nobody chose a label: curl's -d default, and a browser's fetch() with a
 # string body; both are sniffed to XML or JSON by the body's first byte.
@@ -156,6 +158,7 @@ class EngineMiddleware:
                 operation_id=operation_id,
                 vendor=vendor.name if vendor is not None else None,
                 fault=fault,
+                violations=scope["extensions"].get(VIOLATIONS_EXTENSION),
             )
         )
 

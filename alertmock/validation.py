@@ -233,9 +233,9 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
         if not raw:
             return None
         try:
-            return xml.loads(raw, self._schema)
+            return xml.loads(raw, self._schema, strict_root=True)
         except xml.XMLError as exc:
-            raise NonConformingResponseBody(f"Response body is not well-formed XML: {exc}") from exc
+            raise NonConformingResponseBody(f"Response body is not the contract's XML: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:
         try:

@@ -41,15 +41,37 @@ class XMLError(ValueError):
     """The body is not well-formed XML, or uses DTDs or entities (refused)."""
 
 
-def loads(raw: bytes | str, schema: Schema | None = None) -> Any:
-    """The content of the root element as data (the root itself is the schema's ``xml.name``)."""
+def loads(raw: bytes | str, schema: Schema | None = None, *, strict_root: bool = False) -> Any:
+    """The content of the root element as data (the root itself is the schema's ``xml.name``).
+
+    With `strict_root` (answers are judged, requests read tolerantly), a root element other than
+    the schema's ``xml.name`` in its ``xml.namespace`` is an `XMLError`: a Tableau client looks
+    for ``tsResponse`` in ``http://tableau.com/api`` and finds nothing in any other.
+    """
     try:
         root = SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise XMLError(f"XML with DTDs or entities is refused: {type(exc).__name__}") from exc
     except ET.ParseError as exc:
         raise XMLError(f"Malformed XML: {exc}") from exc
+    if strict_root:
+        _check_root(root.tag, effective(schema or {}).get("xml", {}))
     return _read(root, schema or {})
+
+
+def _check_root(tag: str, info: Mapping[str, Any]) -> None:
+    name, namespace = info.get("name"), info.get("namespace")
+    found_namespace = tag[1:].split("}", 1)[0] if tag[:1] == "{" else None
+    if (name and _local(tag) != name) or (namespace and found_namespace != namespace):
+        expected = f"{{{namespace}}}{name or _local(tag)}" if namespace else name
+        raise XMLError(f"root element {_shown(tag)}, expected {_shown(expected)}")
+
+
+def _shown(tag: str) -> str:
+    if tag[:1] != "{":
+        return f"<{tag}>"
+    namespace, local = tag[1:].split("}", 1)
+    return f'<{local} xmlns="{namespace}">'
 
 
 def _local(tag: str) -> str:

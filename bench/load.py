@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +25,20 @@ class Result:
     @classmethod
     def failed(cls) -> Result:
         return cls(0.0, float("nan"), float("nan"), 0, -1)
+
+
+def median(results: list[Result]) -> Result:
+    """The median of each figure over the rounds that ran (a failed round has bad < 0)."""
+    ok = [r for r in results if r.bad >= 0]
+    if not ok:
+        return Result.failed()
+    return Result(
+        rps=statistics.median(r.rps for r in ok),
+        p50_ms=statistics.median(r.p50_ms for r in ok),
+        p99_ms=statistics.median(r.p99_ms for r in ok),
+        requests=sum(r.requests for r in ok),
+        bad=sum(r.bad for r in ok),
+    )
 
 
 def lua_script(scenario: Scenario, directory: Path) -> Path:

@@ -4,6 +4,7 @@
     python -m bench --seconds 5 --rounds 1 --no-prism
     python -m bench --suite engine       # the engine's own tiny contract (no vendor file needed)
     python -m bench --backends           # memory against Redis, 1 and 2 workers (bench/backends.py)
+    python -m bench --proxy-only         # only what `alertmock proxy` adds per exchange
 
 Each server is pinned to core 0 and wrk (-t1 -c32) to core 1; every scenario runs A B A B
 (alertmock, Prism, alternating) and the table shows the medians. It prints figures and exits 0
@@ -15,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.load import Result, run_wrk
+from bench import proxy
+from bench.load import Result, median, run_wrk
 from bench.scenarios import SUITES, Scenario, Suite, call, seed
 from bench.servers import (
     Server,
@@ -54,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="the memory backend against Redis with 1 and 2 workers (bench/backends.py)",
     )
+    parser.add_argument("--no-proxy", action="store_true", help="skip the proxy's added latency per exchange")
+    parser.add_argument("--proxy-only", action="store_true", help="measure only the proxy's added latency")
     return parser.parse_args(argv)
 
 
@@ -76,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="alertmock-bench-") as tmp:
         logs = Path(tmp)
+        if args.proxy_only:
+            proxy.print_costs(_proxy_costs(suite, scenarios, args, server_core, load_core, logs))
+            return 0
         servers = _start_servers(suite, scenarios[0], args, server_core, logs, prism_skip)
         if "alertmock" not in servers:
             print("alertmock did not start: nothing to measure", file=sys.stderr)
@@ -88,10 +94,27 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for server in servers.values():
                 server.stop()
+        costs = [] if args.no_proxy else _proxy_costs(suite, scenarios, args, server_core, load_core, logs)
     _print_table(scenarios, servers, results, memory, prism_skip)
+    if not args.no_proxy:
+        proxy.print_costs(costs)
     if args.json:
         _write_json(args.json, scenarios, servers, results, memory)
     return 0
+
+
+def _proxy_costs(
+    suite: Suite,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    server_core: str | None,
+    load_core: str | None,
+    logs: Path,
+) -> list[proxy.ProxyCost]:
+    print("alertmock proxy: direct and proxied rounds, wrk -c1", flush=True)
+    return proxy.measure(
+        suite, scenarios, seconds=args.seconds, rounds=args.rounds, cpu=server_core, load_core=load_core, logs=logs
+    )
 
 
 def _start_servers(
@@ -152,19 +175,6 @@ def _measure(
     return results
 
 
-def _median(results: list[Result]) -> Result:
-    ok = [r for r in results if r.bad >= 0]
-    if not ok:
-        return Result.failed()
-    return Result(
-        rps=statistics.median(r.rps for r in ok),
-        p50_ms=statistics.median(r.p50_ms for r in ok),
-        p99_ms=statistics.median(r.p99_ms for r in ok),
-        requests=sum(r.requests for r in ok),
-        bad=sum(r.bad for r in ok),
-    )
-
-
 def _fmt(value: float, pattern: str) -> str:
     return "—" if math.isnan(value) else format(value, pattern)
 
@@ -185,7 +195,7 @@ def _print_table(
     print(header)
     print("-" * len(header))
     for scenario in scenarios:
-        medians = {n: _median(results.get((n, scenario.name), [])) for n in names}
+        medians = {n: median(results.get((n, scenario.name), [])) for n in names}
         row = f"{scenario.name:<28}"
         for n in names:
             m = medians[n]

@@ -67,6 +67,22 @@ def test_reading_ignores_the_namespace_and_coerces_by_schema() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("raw", "found"),
+    [
+        (b"<tsResponse><summary>x</summary></tsResponse>", "<tsResponse>"),
+        (b'<tsResponse xmlns="http://example.com/api"/>', '<tsResponse xmlns="http://example.com/api">'),
+        (b'<tsRequest xmlns="http://tableau.com/api"/>', '<tsRequest xmlns="http://tableau.com/api">'),
+    ],
+)
+def test_a_strict_root_must_be_the_schemas_element_in_its_namespace(raw: bytes, found: str) -> None:
+    # How answers are judged (requests are read tolerantly, as above).
+    with pytest.raises(xml.XMLError) as refused:
+        xml.loads(raw, SCHEMA, strict_root=True)
+    assert str(refused.value) == f'root element {found}, expected <tsResponse xmlns="http://tableau.com/api">'
+    assert xml.loads(xml.dumps(DATA, SCHEMA), SCHEMA, strict_root=True) == DATA
+
+
 def test_a_single_item_still_reads_as_a_list() -> None:
     raw = b'<tsResponse xmlns="http://tableau.com/api"><dataAlerts><dataAlert id="x"/></dataAlerts></tsResponse>'
     assert xml.loads(raw, SCHEMA)["alerts"]["dataAlert"] == [{"id": "x"}]

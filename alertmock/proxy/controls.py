@@ -1,0 +1,31 @@
+"""The control API's view of the proxy: ``GET /__mock/violations`` (see alertmock/controls.yaml)."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from alertmock.context import current_runtime, current_session
+from alertmock.negotiation import respond
+from alertmock.proxy.app import VIOLATIONS
+from alertmock.proxy.ledger import ViolationLog
+from alertmock.proxy.report import summary_json
+
+
+def _log() -> ViolationLog | None:
+    log: ViolationLog | None = current_runtime().extras.get(VIOLATIONS)
+    return log
+
+
+async def list_violations(summary: bool = False) -> Response:
+    log, session = _log(), current_session()
+    if summary:
+        tallies = log.summary(session) if log is not None else {}
+        return respond({"session": session, "proxy": log is not None, "operations": summary_json(tallies)})
+    return respond({"session": session, "proxy": log is not None, "violations": log.violations(session) if log else []})
+
+
+async def clear_violations() -> Response:
+    log = _log()
+    if log is not None:
+        log.clear(current_session())
+    return respond(None, 204)

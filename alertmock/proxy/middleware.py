@@ -73,12 +73,12 @@ class ProxyMiddleware:
             findings = await located.request(body)
         vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
         base = self.settings.upstreams.for_vendor(vendor.name if vendor else None)
-        status: int | None = None
         try:
             if base is None:
                 raise UpstreamError(f"no upstream for {vendor.name if vendor else 'this path'}")
-            status = await self._exchange(scope, send, base, body, located, findings)
+            await self._exchange(scope, send, base, body, located, findings)
         except UpstreamError as error:
+            self._record(scope, located, None, findings)
             await _problem(
                 send,
                 504 if error.timeout else 502,
@@ -86,13 +86,11 @@ class ProxyMiddleware:
                 "The upstream did not answer",
                 str(error),
             )
-        finally:
-            self._record(scope, operation_id, status, findings)
 
     async def _exchange(
         self, scope: Scope, send: Send, base: str, body: bytes, located: Located | None, findings: list[Finding]
-    ) -> int:
-        """Forwards, checks and answers; `findings` gains the response's. Returns the upstream's status."""
+    ) -> None:
+        """Forwards, checks, records and answers; `findings` gains the response's."""
         method = scope["method"]
         raw_path = scope.get("raw_path") or scope["path"].encode()
         response = await self.forwarder.open(
@@ -112,9 +110,11 @@ class ProxyMiddleware:
             if located is not None:
                 checked = decoded(b"".join(held), response.headers.get("content-encoding")) if complete else None
                 findings.extend(located.checks.response(method, response.status_code, raw_headers, checked))
+            # Recorded before answering: the journal entry of the exchange is written as it ends.
+            self._record(scope, located, response.status_code, findings)
             if findings and self.settings.fail_on_violation:
                 await _refuse(send, scope, located, response.status_code, findings)
-                return response.status_code
+                return
             headers = passed_back(raw_headers)
             headers.extend(_violation_headers(findings))
             await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
@@ -127,20 +127,19 @@ class ProxyMiddleware:
                 except UpstreamError:
                     # Too late for a 502: end unfinished, and the server drops the connection, as the
                     # upstream did.
-                    return response.status_code
+                    return
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return response.status_code
         finally:
             await response.aclose()
 
-    def _record(self, scope: Scope, operation_id: str | None, status: int | None, findings: list[Finding]) -> None:
+    def _record(self, scope: Scope, located: Located | None, status: int | None, findings: list[Finding]) -> None:
         exchange = self.log.record(
             time=self.runtime.clock.now(),
             session=current_session(),
             method=scope["method"],
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
-            operation_id=operation_id,
+            operation_id=located.checks.operation_id if located is not None else None,
             status=status,
             findings=findings,
         )

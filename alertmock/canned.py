@@ -8,6 +8,7 @@ when the client asks for JSON.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from starlette.responses import Response
@@ -15,6 +16,8 @@ from starlette.responses import Response
 from alertmock import xml
 from alertmock.context import current_request, current_runtime
 from alertmock.contract import Operation
+from alertmock.contract import Response as ContractResponse
+from alertmock.error_handlers import error_for_status, render
 from alertmock.errors import BadRequestError
 from alertmock.generation import Generator
 from alertmock.negotiation import is_xml, negotiate, serialise
@@ -25,7 +28,9 @@ NO_PREFERENCES = Preferences()
 
 def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
     status = _status(operation, preferences)
-    response = operation.responses[str(status)]
+    response = operation.responses.get(str(status))
+    if response is None or (status >= 400 and _speaks_of_another_request(response, preferences)):
+        return _vendor_error(status, response)
     if not response.content:
         return Response(status_code=status)
     media_type = negotiate(tuple(response.content), current_request().headers.get("accept"))
@@ -41,13 +46,28 @@ def canned_response(operation: Operation, preferences: Preferences = NO_PREFEREN
     return Response(serialise(value, media_type, schema), status_code=status, media_type=media_type)
 
 
+def _speaks_of_another_request(response: ContractResponse, preferences: Preferences) -> bool:
+    """An error whose documented examples are a shared component's (about another resource): the
+    vendor's own error for this request says more, unless an example or generated data was asked for."""
+    return bool(response.content) and response.shared and preferences.example is None and not preferences.dynamic
+
+
+def _vendor_error(status: int, response: ContractResponse | None) -> Response:
+    """The error the vendor answers to this request, in its format (path, timestamp, codes), with
+    the operation's own description of it as the message (a shared one describes many)."""
+    own = response is not None and not response.shared and response.description.strip()
+    error = error_for_status(status, own or HTTPStatus(status).phrase)
+    return render(current_request(), error, current_runtime())
+
+
 def _status(operation: Operation, preferences: Preferences) -> int:
     documented = sorted(operation.responses, key=lambda s: (not s.startswith("2"), s))
     if preferences.code is not None:
-        if str(preferences.code) not in operation.responses:
+        answerable = current_runtime().contract.answerable_statuses(operation)
+        if preferences.code not in answerable:
             raise BadRequestError(
-                f"Prefer: code={preferences.code} is not documented for {operation.method} {operation.path};"
-                f" it documents {', '.join(sorted(operation.responses))}"
+                f"Prefer: code={preferences.code} is not an answer {operation.method} {operation.path} documents;"
+                f" it can answer {', '.join(map(str, answerable))}"
             )
         return preferences.code
     if preferences.example is not None:

@@ -31,6 +31,9 @@ class Response:
     description: str
     content: dict[str, dict[str, Any]]  # media type -> {"schema": ..., "examples": {name: value}}
     headers: dict[str, Any] = field(default_factory=dict)
+    # A response component that operations on other resources (tags) use too: its examples speak
+    # of one of them (a Spring 404's message and path), so they do not describe this operation.
+    shared: bool = False
 
     def examples(self, media_type: str) -> dict[str, Any]:
         media = self.content.get(media_type, {})
@@ -73,6 +76,8 @@ class Vendor:
     pattern: re.Pattern[str]
     error_renderer: str
     jobs: str | None = None  # `async def () -> list[dict]`: the session's jobs on the simulated clock
+    # Statuses any of the vendor's operations may answer whatever it documents (Prefer: code=N).
+    generic_statuses: tuple[int, ...] = ()
 
     def renderer(self) -> Callable[..., Any]:
         return _import(self.error_renderer)
@@ -93,11 +98,13 @@ class Contract:
                 re.compile(v["path-pattern"]),
                 v["error-renderer"],
                 v.get("jobs"),
+                tuple(v.get("generic-statuses", ())),
             )
             for v in extension.get("vendors", [])
         ]
         self.operations: dict[str, Operation] = {}
         self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
+        shared = _responses_shared_across_tags(self.resolved.get("paths", {}))
         servers = self.resolved.get("servers") or [{"url": ""}]
         self.base_path = urlparse(servers[0]["url"]).path.rstrip("/")
         for relative_template, item in self.resolved.get("paths", {}).items():
@@ -116,7 +123,11 @@ class Contract:
                     spec=op,
                     responses={
                         str(status): Response(
-                            str(status), r.get("description", ""), r.get("content", {}), r.get("headers", {})
+                            str(status),
+                            r.get("description", ""),
+                            r.get("content", {}),
+                            r.get("headers", {}),
+                            shared=id(r) in shared,
                         )
                         for status, r in op.get("responses", {}).items()
                     },
@@ -139,6 +150,13 @@ class Contract:
     def response_headers(self) -> set[str]:
         """Every response header the contract declares (``Location``, ``WWW-Authenticate``, ...)."""
         return {name for op in self.operations.values() for r in op.responses.values() for name in r.headers}
+
+    def answerable_statuses(self, operation: Operation) -> list[int]:
+        """What ``Prefer: code=N`` may ask of `operation`: its documented statuses and its vendor's
+        generic ones."""
+        vendor = self.vendor_for(operation.path, operation.operation_id)
+        documented = {int(status) for status in operation.responses if status.isdigit()}
+        return sorted(documented | set(vendor.generic_statuses if vendor is not None else ()))
 
     def vendor_for(self, path: str, operation_id: str | None = None) -> Vendor | None:
         """The vendor of the matched operation, else the first whose path-pattern matches."""
@@ -163,6 +181,20 @@ class Contract:
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _responses_shared_across_tags(paths: dict[str, Any]) -> set[int]:
+    """The ids of response objects that operations of different tags use (one resolved ``$ref``
+    is one object, wherever it is referenced)."""
+    tags_by_response: dict[int, set[str]] = {}
+    for item in paths.values():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            for r in op.get("responses", {}).values():
+                tags_by_response.setdefault(id(r), set()).update(op.get("tags", ()))
+    return {response for response, tags in tags_by_response.items() if len(tags) > 1}
 
 
 def _with_operation_parameters(document: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the vendor whose ``path-pattern`` matches the request, so every error looks like
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 import orjson
 from connexion.exceptions import ProblemException
@@ -41,19 +42,29 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
+def error_for_status(status: int, message: str) -> ApiError:
+    """The engine's error class for `status` (an `ApiError` carrying it when there is none)."""
+    cls = _BY_STATUS.get(status)
+    if cls is not None:
+        return cls(message, status=status)
+    error = ApiError(message, status=status)
+    error.reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else error.reason
+    return error
+
+
 def to_api_error(exc: Exception, request: Request, runtime: Runtime) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, ProblemException):
         message = str(exc.detail or exc.title or "")
-        return _BY_STATUS.get(exc.status, ApiError)(message, status=exc.status)
+        return error_for_status(exc.status, message)
     if isinstance(exc, HTTPException):
         if exc.status_code == 405:
             allow = runtime.contract.allowed_methods(request.url.path)
             return MethodNotAllowedError(f"Request method '{request.method}' is not supported", allow=allow)
         if exc.status_code == 404:
             return NotFoundError(f"No operation at {request.url.path}")
-        return _BY_STATUS.get(exc.status_code, ApiError)(str(exc.detail), status=exc.status_code)
+        return error_for_status(exc.status_code, str(exc.detail))
     logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return ApiError("The mock failed unexpectedly; this is a bug in alertmock.", status=500)
 

@@ -68,7 +68,7 @@ def test_scalingo_dynamic_keeps_the_envelope(client) -> None:  # type: ignore[no
 def test_undocumented_status_is_a_400_in_the_vendor_format(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get(SCALINGO_ALERT, headers={**SCALINGO, "Prefer": "code=418"})
     assert response.status_code == 400
-    assert "documents" in response.json()["error"]
+    assert response.json()["error"].endswith("it can answer 200, 401, 403, 404, 406, 500, 503")
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,39 @@ def test_a_long_matatika_list_pages_through_seeded_records(client) -> None:  # t
     assert page["page"]["totalElements"] > 200  # the demo profile's share of the 600
     assert len(page["_embedded"]["subscriptions"]) == 20
     assert "next" in page["_links"] and "prev" in page["_links"]
+
+
+# Prefer: code=N answers from the operation asked, for every status it can answer.
+PREFER_CODE_CASES = [
+    ("handlers.matatika.subscriptions.get_subscription", SUBSCRIPTION, MATATIKA, "application/json"),
+    ("handlers.matatika.subscriptions.list_subscriptions", "/api/subscriptions", MATATIKA, "application/json"),
+    ("handlers.tableau.data_alerts.get_data_alert", TABLEAU_ALERT, TABLEAU, "application/xml"),
+    ("handlers.tableau.data_alerts.list_data_alerts", TABLEAU_ALERTS, TABLEAU, "application/xml"),
+    ("handlers.scalingo.alerts.get_alert", SCALINGO_ALERT, SCALINGO, "application/json"),
+]
+
+
+@pytest.mark.parametrize(("operation_id", "path", "headers", "media_type"), PREFER_CODE_CASES)
+def test_prefer_code_answers_every_status_the_operation_can(client, operation_id, path, headers, media_type) -> None:  # type: ignore[no-untyped-def]
+    runtime = client.app.runtime
+    statuses = runtime.contract.answerable_statuses(runtime.contract.operations[operation_id])
+    assert {401, 403, 404, 500, 503} <= set(statuses)  # the vendor's generic ones
+    for status in statuses:
+        response = client.get(path, headers={**headers, "Prefer": f"code={status}"})
+        assert response.status_code == status, (status, response.text)
+        assert media_type.split("/")[1] in response.headers["content-type"], status  # json in hal+json
+        if status >= 400 and media_type == "application/json" and path.startswith("/api/"):
+            # A Spring error about this request, not the shared example's other resource.
+            assert response.json()["path"] == path, response.text
+
+
+def test_prefer_code_404_on_a_subscription_speaks_of_it(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get(SUBSCRIPTION, headers={**MATATIKA, "Prefer": "code=404"}).json()
+    assert body["path"] == SUBSCRIPTION
+    assert "Workspace" not in body["message"]
+
+
+def test_an_unknown_code_lists_what_the_operation_can_answer(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/subscriptions", headers={**MATATIKA, "Prefer": "code=418"})
+    assert response.status_code == 400
+    assert response.json()["message"].endswith("it can answer 200, 400, 401, 403, 404, 406, 500, 503")

@@ -30,6 +30,7 @@ _GENERIC: dict[int, tuple[str, str]] = {
     415: ("415000", "Unsupported Media Type"),
     422: ("422000", "Unprocessable Entity"),
     500: ("500000", "Internal Server Error"),
+    503: ("503000", "Service Unavailable"),
 }
 
 _PAGING = {

@@ -14,7 +14,7 @@ def test_prefer_code_answers_the_documented_response(widgets) -> None:
 def test_prefer_an_undocumented_code_is_400_naming_the_documented_ones(widgets) -> None:
     response = widgets.get("/w/items", headers={**KEY, "Prefer": "code=418"})
     assert response.status_code == 400
-    assert "documents 200, 401" in response.json()["widget_error"]
+    assert "it can answer 200, 401" in response.json()["widget_error"]
 
 
 def test_prefer_code_bypasses_the_stateful_handler_with_a_generated_body(widgets) -> None:

@@ -26,7 +26,7 @@ from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
 from alertmock.faults import Faults
 from alertmock.fixtures import load_fixtures
-from alertmock.generation import Generator
+from alertmock.generation import Generator, vocabulary
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.lifecycle import lifespan
@@ -55,7 +55,8 @@ def create_runtime(config: Config) -> Runtime:
     controls = Contract(CONTROLS_SPEC)
     contract.include(controls)
     fixtures = load_fixtures(config.fixtures)
-    clock, ids, generator = Clock.parse(config.clock), Ids(config.seed), Generator(config.seed)
+    clock, ids = Clock.parse(config.clock), Ids(config.seed)
+    generator = Generator(config.seed, vocabulary(contract.resolved))
     if config.state != MEMORY_STATE:
         # Shared by every process that names the same Redis (alertmock/redis_store.py).
         from alertmock.redis_store import RedisSessions

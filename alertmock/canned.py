@@ -19,7 +19,6 @@ from alertmock.contract import Operation
 from alertmock.contract import Response as ContractResponse
 from alertmock.error_handlers import error_for_status, render
 from alertmock.errors import BadRequestError
-from alertmock.generation import Generator
 from alertmock.negotiation import is_xml, negotiate, serialise
 from alertmock.preferences import Preferences
 
@@ -39,8 +38,10 @@ def canned_response(operation: Operation, preferences: Preferences = NO_PREFEREN
     if preferences.example is not None:
         value = examples[preferences.example]
     elif preferences.dynamic or not examples:
-        generator = Generator(preferences.seed) if preferences.seed is not None else current_runtime().generator
-        value = generator.value(schema)
+        generator = current_runtime().generator
+        if preferences.seed is not None:
+            generator = generator.with_seed(preferences.seed)
+        value = generator.body(schema)
     else:
         value = next(iter(examples.values()))
     return Response(serialise(value, media_type, schema), status_code=status, media_type=media_type)

@@ -1,8 +1,13 @@
 """Realistic data from a schema, with Faker: for ``Prefer: dynamic=true``, fallbacks and ``/__mock/seed``.
 
-The schema decides the shape (types, required properties, enums, formats, bounds); Faker and the
-property's name decide the content, so a ``subject`` reads like a subject and a ``createdAt`` is a
-timestamp. A seed makes the output repeatable.
+The schema decides the shape (types, required properties, enums, formats, patterns, bounds); the
+content comes, in order, from the format (``date-time``, ``uuid``, ``email``, ...), the property's
+name (a ``subject`` reads like a subject, a ``created`` is a timestamp, an ``id`` is new), and the
+contract's own examples (its ``vocabulary``: ``container_type`` is ``web``, an alert id keeps its
+``al-`` prefix with a new UUID, a Matatika timestamp keeps its six fractional digits). A candidate
+that breaks the schema's pattern or length is passed over; a regex sample is the last resort.
+List bodies get paging figures that agree with their items (`Generator.body`). A seed makes the
+output repeatable.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import random
 import re
 import re._parser as sre  # the stdlib's own regex parser (sre_parse before 3.11)
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +28,14 @@ if TYPE_CHECKING:
 Schema = Mapping[str, Any]
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+# An ISO 8601 date-time as the vendors write them: fraction digits and zone vary.
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<fraction>\.\d+)?(?P<zone>Z|[+-]\d{2}:?\d{2})?$")
+_TIME_NAMES = re.compile(
+    r"(^|_)(created|updated|modified|raised|deleted|started|ended|date|time|timestamp)|(At|_at|Time|Date)$"
+)
+# The shapes of paging figures: Spring's HAL `page` and Tableau's `pagination`.
+_SPRING_PAGE = frozenset(("size", "totalElements", "totalPages", "number"))
+_TABLEAU_PAGE = frozenset(("pageNumber", "pageSize", "totalAvailable"))
 
 # Property-name hints, checked in order against the lower-cased name.
 _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
@@ -44,10 +57,20 @@ _NAME_HINTS: list[tuple[str, Callable[[Faker], Any]]] = [
 
 
 class Generator:
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, vocabulary: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.seed: int | str | None = seed
         self.random = random.Random(seed)
         self._faker: Faker | None = None
+        # Property name -> the string values the contract's examples give it.
+        self.vocabulary: Mapping[str, tuple[str, ...]] = vocabulary or {}
+
+    def with_seed(self, seed: int) -> Generator:
+        """A generator with the same vocabulary and its own seed (``Prefer: seed=N``)."""
+        return Generator(seed, self.vocabulary)
+
+    def body(self, schema: Schema) -> Any:
+        """A whole response body: `value`, with paging figures that agree with the items."""
+        return consistent_paging(self.value(schema))
 
     def reseed(self, seed: str) -> None:
         """Another repeatable sequence (each process of a shared mock takes its own)."""
@@ -93,40 +116,59 @@ class Generator:
         return {key: self.value(prop, key) for key, prop in schema.get("properties", {}).items()}
 
     def _string(self, schema: Schema, name: str) -> str:
-        fmt = schema.get("format", "")
-        if fmt == "uuid":
-            return str(self.faker.uuid4())
-        if fmt == "date-time":
-            instant = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=self.random.randint(0, 300 * 86400))
-            return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if fmt == "date":
-            return self.faker.date()
-        if fmt in ("uri", "url"):
-            return self.faker.url()
-        if fmt == "email":
-            return self.faker.email()
+        for candidate in self._candidates(schema, name):
+            if candidate is not None and _fits(candidate, schema):
+                return candidate
         pattern = schema.get("pattern")
         if pattern is not None:
-            return self._matching(pattern, schema, name)
-        text = self._by_name(name) or self.faker.word()
-        return _fit(str(text), schema)
+            return _sample_regex(pattern, self.random)
+        return _fit(self.faker.word(), schema)
+
+    def _candidates(self, schema: Schema, name: str) -> Iterator[str | None]:
+        fmt = schema.get("format", "")
+        examples = [str(schema["example"])] if isinstance(schema.get("example"), str) else []
+        examples += self.vocabulary.get(name, ())
+        if fmt == "uuid":
+            yield str(self.faker.uuid4())
+        elif fmt == "date-time":
+            yield self._instant(None)
+        elif fmt == "date":
+            yield self._instant(None)[:10]
+        elif fmt in ("uri", "url"):
+            yield self.faker.url()
+        elif fmt == "email":
+            yield self.faker.email()
+        if _TIME_NAMES.search(name) or any(_INSTANT.match(e) for e in examples):
+            shapes = [e for e in examples if _INSTANT.match(e)] or [None]
+            yield self._instant(self.random.choice(shapes))
+        lowered = name.lower()
+        if lowered == "id" or lowered.endswith("id"):
+            for example in examples:
+                if _UUID.search(example):
+                    yield _UUID.sub(str(self.faker.uuid4()), example, count=1)
+            yield str(self.faker.uuid4())
+        yield self._by_name(name)
+        for example in self.random.sample(examples, len(examples)):
+            yield _UUID.sub(lambda _: str(self.faker.uuid4()), example)
+
+    def _instant(self, shape: str | None) -> str:
+        """A time in 2026, written like `shape` (its fraction digits and zone), else as ``…Z``."""
+        instant = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=self.random.randint(0, 300 * 86400))
+        found = _INSTANT.match(shape) if shape else None
+        if found is None:
+            return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+        text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+        if found["fraction"]:
+            digits = len(found["fraction"]) - 1
+            text += "." + "".join(self.random.choice(string.digits) for _ in range(digits - 1)) + "1"
+        return text + (found["zone"] or "")
 
     def _by_name(self, name: str) -> Any:
         lowered = name.lower()
         for hint, make in _NAME_HINTS:
             if hint in lowered:
                 return make(self.faker)
-        if lowered == "id" or lowered.endswith("id"):
-            return str(self.faker.uuid4())
         return None
-
-    def _matching(self, pattern: str, schema: Schema, name: str) -> str:
-        # A realistic candidate when it fits (a uuid for an id), else a string drawn from the regex.
-        regex = re.compile(pattern)
-        candidate = self._by_name(name)
-        if candidate is not None and regex.search(str(candidate)):
-            return str(candidate)
-        return _sample_regex(pattern, self.random)
 
     def vary(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """A new record shaped like `record`: ids renewed (keeping prefixes), texts re-drawn by name."""
@@ -150,6 +192,78 @@ def _bounds(schema: Schema, low: float, high: float) -> tuple[float, float]:
     if schema.get("exclusiveMaximum"):
         high -= 1
     return low, max(low, high)
+
+
+def _fits(text: str, schema: Schema) -> bool:
+    pattern = schema.get("pattern")
+    return (
+        (pattern is None or re.search(pattern, text) is not None)
+        and len(text) >= schema.get("minLength", 0)
+        and len(text) <= schema.get("maxLength", len(text))
+    )
+
+
+def consistent_paging(body: Any) -> Any:
+    """Paging figures that agree with the items beside them: the first page, holding them all."""
+    if isinstance(body, list):
+        for item in body:
+            consistent_paging(item)
+        return body
+    if not isinstance(body, dict):
+        return body
+    for key, value in body.items():
+        if isinstance(value, dict) and (value.keys() >= _SPRING_PAGE or value.keys() >= _TABLEAU_PAGE):
+            count = max((_longest_list(v) for k, v in body.items() if k != key), default=0)
+            if value.keys() >= _SPRING_PAGE:
+                value.update(size=max(20, count), totalElements=count, totalPages=1 if count else 0, number=0)
+            else:
+                size = max(100, count)
+                value.update(pageNumber="1", pageSize=str(size), totalAvailable=str(count))
+        else:
+            consistent_paging(value)
+    return body
+
+
+def _longest_list(value: Any, depth: int = 3) -> int:
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict) and depth:
+        return max((_longest_list(v, depth - 1) for v in value.values()), default=0)
+    return 0
+
+
+def vocabulary(document: Any) -> dict[str, tuple[str, ...]]:
+    """Property name -> every string value the document's examples give it (in order, once each)."""
+    found: dict[str, dict[str, None]] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                # A list of strings lends them to its items, which are generated under its name.
+                for text in item if isinstance(item, list) else [item]:
+                    if isinstance(text, str) and text:
+                        found.setdefault(key, {})[text] = None
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "example" in node:
+                collect(node["example"])
+            for example in node.get("examples", {}).values() if isinstance(node.get("examples"), dict) else ():
+                if isinstance(example, dict) and "value" in example:
+                    collect(example["value"])
+            for key, item in node.items():
+                if key not in ("example", "examples"):
+                    walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    return {key: tuple(values) for key, values in found.items()}
 
 
 def _fit(text: str, schema: Schema) -> str:

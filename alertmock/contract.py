@@ -70,6 +70,18 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class SeedParent:
+    """Where ``POST /__mock/seed`` puts a kind's new records: under a record of `kind`, named by
+    the records' `field` (a dotted path); `inherit` copies parent fields (a job's workspace)."""
+
+    name: str
+    kind: str
+    field: str
+    default: str
+    inherit: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Vendor:
     name: str
     tags: frozenset[str]
@@ -102,6 +114,13 @@ class Contract:
             )
             for v in extension.get("vendors", [])
         ]
+        self.seed_parents: dict[str, list[SeedParent]] = {
+            kind: [
+                SeedParent(name, p["kind"], p["field"], str(p["default"]), dict(p.get("inherit", {})))
+                for name, p in parents.items()
+            ]
+            for kind, parents in extension.get("seed-parents", {}).items()
+        }
         self.operations: dict[str, Operation] = {}
         self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
         shared = _responses_shared_across_tags(self.resolved.get("paths", {}))

@@ -12,12 +12,13 @@ from starlette.responses import Response
 import alertmock
 from alertmock.config import MEMORY_STATE
 from alertmock.context import current_runtime, current_session, current_state
+from alertmock.contract import SeedParent
 from alertmock.errors import ApiError, BadRequestError, NotFoundError
 from alertmock.faults import FaultRule
 from alertmock.journal import Query
 from alertmock.lifecycle import READY
 from alertmock.negotiation import respond
-from alertmock.store import State
+from alertmock.store import Record, State
 
 
 async def _summary(state: State) -> dict[str, Any]:
@@ -112,14 +113,55 @@ async def clear_faults() -> Response:
 async def seed_records(body: dict[str, Any]) -> Response:
     kind, count = body["kind"], body["count"]
     state, generator = current_state(), current_runtime().generator
-    templates = await state.list(kind)
+    parent, parent_record = await _seed_parent(state, kind, body.get("parent") or {})
+    where = {parent.field: parent_record["id"]} if parent is not None else None
+    templates = (await state.list(kind, where=where, limit=50) if where else []) or await state.list(kind, limit=50)
     if not templates:
         kinds = ", ".join(await state.kinds())
         raise NotFoundError(f"No records of kind {kind!r} to model new ones on; kinds: {kinds}")
     for template in itertools.islice(itertools.cycle(templates), count):
         record = generator.vary(template)
+        if parent is not None:
+            _set(record, parent.field, parent_record["id"])
+            for child_field, parent_field in parent.inherit.items():
+                _set(record, child_field, parent_record.get(parent_field))
         await state.put(kind, str(record["id"]), record)
-    return respond({"kind": kind, "created": count, "total": await state.count(kind)}, 201)
+    answer: dict[str, Any] = {"kind": kind, "created": count, "total": await state.count(kind)}
+    if parent is not None:
+        answer["parent"] = {parent.name: parent_record["id"]}
+        answer["total_in_parent"] = await state.count(kind, where=where)
+    return respond(answer, 201)
+
+
+async def _seed_parent(state: State, kind: str, asked: dict[str, str]) -> tuple[SeedParent | None, Record]:
+    """The parent the new records go under: the one asked for (by id or name), else the documented default."""
+    parents = current_runtime().contract.seed_parents.get(kind, [])
+    if not parents:
+        if asked:
+            raise BadRequestError(f"{kind} records have no parent to choose; seed them without one")
+        return None, {}
+    by_name = {p.name: p for p in parents}
+    unknown = set(asked) - set(by_name)
+    if unknown or len(asked) > 1:
+        raise BadRequestError(f"{kind} records go under one of: {', '.join(by_name)}")
+    parent = by_name[next(iter(asked))] if asked else parents[0]
+    wanted = asked.get(parent.name, parent.default)
+    record = await state.get(parent.kind, wanted)
+    if record is None:
+        candidates = await state.list(parent.kind)
+        record = next((r for r in candidates if wanted in (r.get("name"), r.get("contentUrl"))), None)
+    if record is None:
+        raise NotFoundError(f"No {parent.name} {wanted!r} ({parent.kind}) to put {kind} records under")
+    return parent, record
+
+
+def _set(record: Record, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        # A copy: the varied record shares its nested objects with the stored template.
+        record[key] = dict(record.get(key) or {})
+        record = record[key]
+    record[last] = value
 
 
 async def get_clock() -> Response:

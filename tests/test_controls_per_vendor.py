@@ -153,3 +153,55 @@ def test_an_unknown_code_lists_what_the_operation_can_answer(client) -> None:  #
     response = client.get("/api/subscriptions", headers={**MATATIKA, "Prefer": "code=418"})
     assert response.status_code == 400
     assert response.json()["message"].endswith("it can answer 200, 400, 401, 403, 404, 406, 500, 503")
+
+
+# POST /__mock/seed puts the records under one parent: the one asked for, else the documented one.
+DEFAULT_SITE = "13020592-762f-4de4-a25e-f4beb005836e"
+MARKETING_ALERTS = "/api/3.12/sites/9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d/dataAlerts"
+
+
+def _total(client, path: str, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    root = ET.fromstring(client.get(f"{path}?pageSize=1", headers=headers).content)
+    return int(root.find(f"{TS}pagination").get("totalAvailable"))  # type: ignore[union-attr]
+
+
+def test_seed_goes_to_the_documented_parent_by_default(client) -> None:  # type: ignore[no-untyped-def]
+    before_marketing = _total(client, MARKETING_ALERTS, TABLEAU)
+    response = client.post("/__mock/seed", json={"kind": "tableau.data_alerts", "count": 500})
+    assert response.status_code == 201
+    assert response.json()["parent"] == {"site": DEFAULT_SITE}
+    assert _total(client, TABLEAU_ALERTS, TABLEAU) == 501  # the README's site: its one alert and the new ones
+    assert _total(client, MARKETING_ALERTS, TABLEAU) == before_marketing
+
+
+def test_seed_takes_a_parent_by_id_or_name(client) -> None:  # type: ignore[no-untyped-def]
+    before = _total(client, MARKETING_ALERTS, TABLEAU)
+    body = {"kind": "tableau.data_alerts", "count": 7, "parent": {"site": "marketing"}}
+    assert client.post("/__mock/seed", json=body).json()["total_in_parent"] == before + 7
+    assert _total(client, MARKETING_ALERTS, TABLEAU) == before + 7
+    apps = {"kind": "scalingo.alerts", "count": 3, "parent": {"app": "example-app-2"}}
+    assert client.post("/__mock/seed", json=apps).status_code == 201
+    listed = client.get("/v1/apps/example-app-2/alerts", headers=SCALINGO).json()["alerts"]
+    assert len(listed) == 4
+
+
+def test_seeded_jobs_follow_their_pipelines_workspace(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"kind": "matatika.jobs", "count": 2, "parent": {"pipeline": "dd9f7d8e-6e95-4e29-a356-02382dc8275a"}}
+    assert client.post("/__mock/seed", json=body).status_code == 201
+    jobs = client.get("/__mock/state").json()["collections"]["matatika.jobs"]
+    seeded = [j for j in jobs if j["pipelineId"] == "dd9f7d8e-6e95-4e29-a356-02382dc8275a"]
+    assert len(seeded) == 2
+    assert {j["workspaceId"] for j in seeded} == {"bc81388a-26c9-4491-a732-2b8dff0aa621"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"kind": "tableau.data_alerts", "count": 1, "parent": {"site": "nowhere"}}, 404),
+        ({"kind": "tableau.data_alerts", "count": 1, "parent": {"app": "example-app"}}, 400),
+        ({"kind": "tableau.sites", "count": 1, "parent": {"site": "marketing"}}, 400),
+    ],
+)
+def test_seed_refuses_a_parent_it_cannot_use(client, body, status) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/__mock/seed", json=body)
+    assert response.status_code == status, response.text

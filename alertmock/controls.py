@@ -76,13 +76,20 @@ async def list_requests(
     method: str | None = None,
     path: str | None = None,
     status: str | None = None,
-    since: str | None = None,
+    since: int | None = None,
+    after: str | None = None,
     limit: int | None = None,
     session: str | None = None,
 ) -> Response:
     try:
         query = Query.parse(
-            session or current_session(), method=method, path=path, status=status, since=since, limit=limit
+            session or current_session(),
+            method=method,
+            path=path,
+            status=status,
+            since=since,
+            after=after,
+            limit=limit,
         )
     except ValueError as exc:
         raise BadRequestError(str(exc)) from None
@@ -113,12 +120,12 @@ async def clear_faults() -> Response:
 async def seed_records(body: dict[str, Any]) -> Response:
     kind, count = body["kind"], body["count"]
     state, generator = current_state(), current_runtime().generator
+    if not await state.count(kind):
+        kinds = ", ".join(await state.kinds())
+        raise NotFoundError(f"No records of kind {kind!r} to model new ones on; kinds: {kinds}")
     parent, parent_record = await _seed_parent(state, kind, body.get("parent") or {})
     where = {parent.field: parent_record["id"]} if parent is not None else None
     templates = (await state.list(kind, where=where, limit=50) if where else []) or await state.list(kind, limit=50)
-    if not templates:
-        kinds = ", ".join(await state.kinds())
-        raise NotFoundError(f"No records of kind {kind!r} to model new ones on; kinds: {kinds}")
     for template in itertools.islice(itertools.cycle(templates), count):
         record = generator.vary(template)
         if parent is not None:
@@ -136,14 +143,14 @@ async def seed_records(body: dict[str, Any]) -> Response:
 async def _seed_parent(state: State, kind: str, asked: dict[str, str]) -> tuple[SeedParent | None, Record]:
     """The parent the new records go under: the one asked for (by id or name), else the documented default."""
     parents = current_runtime().contract.seed_parents.get(kind, [])
+    # A parent the kind does not have is as missing as an unknown id: a 404, not a malformed request.
     if not parents:
         if asked:
-            raise BadRequestError(f"{kind} records have no parent to choose; seed them without one")
+            raise NotFoundError(f"{kind} records have no parent to choose; seed them without one")
         return None, {}
     by_name = {p.name: p for p in parents}
-    unknown = set(asked) - set(by_name)
-    if unknown or len(asked) > 1:
-        raise BadRequestError(f"{kind} records go under one of: {', '.join(by_name)}")
+    if set(asked) - set(by_name):
+        raise NotFoundError(f"{kind} records go under a {' or '.join(by_name)}")
     parent = by_name[next(iter(asked))] if asked else parents[0]
     wanted = asked.get(parent.name, parent.default)
     record = await state.get(parent.kind, wanted)

@@ -113,18 +113,17 @@ class Query:
         method: str | None = None,
         path: str | None = None,
         status: str | None = None,
-        since: str | None = None,
+        since: int | None = None,
+        after: str | None = None,
         limit: int | None = None,
     ) -> Query:
         """Raises ValueError with a sentence a client can act on."""
-        since_id = since_time = None
-        if since is not None and since.strip().isdigit():
-            since_id = int(since)
-        elif since is not None:
+        since_time = None
+        if after is not None:
             try:
-                since_time = datetime.fromisoformat(since.strip().replace("Z", "+00:00").replace(" ", "+"))
+                since_time = datetime.fromisoformat(after.strip().upper().replace("Z", "+00:00").replace(" ", "+"))
             except ValueError:
-                raise ValueError(f"since={since!r} is neither an entry id nor an ISO 8601 instant") from None
+                raise ValueError(f"after={after!r} is not an ISO 8601 instant") from None
             if since_time.tzinfo is None:
                 since_time = since_time.replace(tzinfo=UTC)
         if limit is not None and limit < 1:
@@ -134,7 +133,7 @@ class Query:
             method=method.upper() if method else None,
             path=path or None,
             statuses=tuple(_status_range(part) for part in (status or "").split(",") if part.strip()),
-            since_id=since_id,
+            since_id=since,
             since_time=since_time,
             limit=limit,
         )

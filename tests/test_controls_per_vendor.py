@@ -198,8 +198,9 @@ def test_seeded_jobs_follow_their_pipelines_workspace(client) -> None:  # type: 
     ("body", "status"),
     [
         ({"kind": "tableau.data_alerts", "count": 1, "parent": {"site": "nowhere"}}, 404),
-        ({"kind": "tableau.data_alerts", "count": 1, "parent": {"app": "example-app"}}, 400),
-        ({"kind": "tableau.sites", "count": 1, "parent": {"site": "marketing"}}, 400),
+        ({"kind": "tableau.data_alerts", "count": 1, "parent": {"app": "example-app"}}, 404),
+        ({"kind": "tableau.sites", "count": 1, "parent": {"site": "marketing"}}, 404),
+        ({"kind": "tableau.data_alerts", "count": 1, "parent": {"site": "marketing", "app": "x"}}, 400),
     ],
 )
 def test_seed_refuses_a_parent_it_cannot_use(client, body, status) -> None:  # type: ignore[no-untyped-def]

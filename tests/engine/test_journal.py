@@ -82,14 +82,14 @@ def test_limit_keeps_the_newest_and_since_pages_forward(widgets) -> None:
     assert _journal(widgets, f"?since={ids[-1]}") == []
 
 
-def test_since_takes_an_instant(widgets_factory) -> None:
+def test_after_takes_an_instant(widgets_factory) -> None:
     client = widgets_factory(clock="2026-06-10T07:08:13Z")
     client.get("/w/items", headers=KEY)
     client.post("/__mock/clock", json={"advance_seconds": 60})
     client.get("/w/items/w1", headers=KEY)
-    later = _journal(client, "?since=2026-06-10T07:08:30Z")
+    later = _journal(client, "?after=2026-06-10T07:08:30Z")
     assert [e["path"] for e in later] == ["/w/items/w1"]
-    assert len(_journal(client, "?since=2026-06-10T07:00:00Z")) == 2
+    assert len(_journal(client, "?after=2026-06-10T07:00:00Z")) == 2
 
 
 def test_session_reads_another_sessions_entries_or_all(widgets) -> None:
@@ -101,7 +101,7 @@ def test_session_reads_another_sessions_entries_or_all(widgets) -> None:
 
 
 def test_bad_filters_are_400_problems(widgets) -> None:
-    for query in ("?status=teapot", "?status=6xx", "?since=yesterday", "?limit=0", "?limit=many"):
+    for query in ("?status=teapot", "?status=6xx", "?since=yesterday", "?after=yesterday", "?limit=0", "?limit=many"):
         response = widgets.get(f"/__mock/requests{query}")
         assert response.status_code == 400, query
         assert response.json()["status"] == 400

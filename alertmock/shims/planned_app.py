@@ -239,11 +239,12 @@ _signatures: BoundedCache[tuple[t.Callable[..., t.Any], str], bool] = BoundedCac
 
 
 def _accepts_kwarg(func: t.Callable[..., t.Any], keyword: str) -> bool:
-    def inspect() -> bool:
+    # Called twice per secured request: a plain lookup, no closure built for the miss.
+    accepts = _signatures.get((func, keyword))
+    if accepts is None:
         arguments, has_kwargs = inspect_function_arguments(func)
-        return has_kwargs or keyword in arguments
-
-    return _signatures.lookup((func, keyword), inspect)
+        accepts = _signatures.put((func, keyword), has_kwargs or keyword in arguments)
+    return accepts  # type: ignore[no-any-return]
 
 
 class _SignatureOnce:

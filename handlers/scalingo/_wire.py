@@ -58,6 +58,10 @@ def timestamp(instant: datetime) -> str:
     return text + "Z"
 
 
+# A tuple, not `int | float`: that union is built again on every call, on every attribute of a body.
+_NUMBERS = (int, float)
+
+
 def go_json(value: Any, field: str) -> Any:
     """A request's JSON value as Go's decoder would hold it, so answers match the real service's.
 
@@ -68,7 +72,7 @@ def go_json(value: Any, field: str) -> Any:
         return {key: go_json(item, field) for key, item in value.items()}
     if isinstance(value, list):
         return [go_json(item, field) for item in value]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, _NUMBERS):
         return value
     number = float(value)
     if number.is_integer() and abs(number) < _EXACT_FLOAT_INTEGERS:

@@ -32,6 +32,7 @@ TABLEAU_UPDATE_XML = """<tsRequest>
 </tsRequest>"""
 
 LIST_SIZE = 20
+TABLEAU_SEED_PARENT = {"site": TABLEAU_SITE.rsplit("/", 1)[1]}
 # The list at 10, 1,000 and 10,000 records in the collection: pages of 5, which even the smallest
 # fills, so that the three answers are the same size and only the store's cost differs.
 SIZED_PAGE = 5
@@ -50,6 +51,9 @@ class Scenario:
     seed_kind: str | None = None
     # Or seeded to this many records in all, in a session of the scenario's own (its X-Mock-Session).
     collection: int | None = None
+    # Where seeded records go (`POST /__mock/seed`'s `parent`): the parent the list reads, not the
+    # contract's default parent, or the list would answer only its fixtures.
+    seed_parent: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ ALERTMOCK = Suite(
             f"{TABLEAU_SITE}/dataAlerts?pageSize={LIST_SIZE}",
             {**TABLEAU_AUTH, "Accept": "application/xml"},
             seed_kind="tableau.data_alerts",
+            seed_parent=TABLEAU_SEED_PARENT,
         ),
         *(
             Scenario(
@@ -104,6 +109,7 @@ ALERTMOCK = Suite(
                 {**TABLEAU_AUTH, "Accept": "application/xml", "X-Mock-Session": f"bench-list-{size}"},
                 seed_kind="tableau.data_alerts",
                 collection=size,
+                seed_parent=TABLEAU_SEED_PARENT,
             )
             for size in COLLECTION_SIZES
         ),
@@ -200,13 +206,20 @@ def seed(base: str, scenario: Scenario, count_items: Callable[[bytes], int] | No
             "POST",
             "/__mock/seed",
             {"Content-Type": "application/json"},
-            body=json.dumps({"kind": scenario.seed_kind, "count": 2 * (LIST_SIZE - have)}),
+            body=seed_body(scenario, 2 * (LIST_SIZE - have)),
             expect=201,
         )
         seeded, answer = call(base, request)
         if seeded != 201:
             return f"seeding {scenario.seed_kind} failed: {seeded} {answer[:200]!r}"
     return f"{have} items" if status == 200 else f"list answered {status}"
+
+
+def seed_body(scenario: Scenario, count: int) -> str:
+    request: dict[str, object] = {"kind": scenario.seed_kind, "count": count}
+    if scenario.seed_parent is not None:
+        request["parent"] = scenario.seed_parent
+    return json.dumps(request)
 
 
 def sized_seed(scenario: Scenario) -> Scenario | None:
@@ -218,7 +231,7 @@ def sized_seed(scenario: Scenario) -> Scenario | None:
     if scenario.collection <= have:
         return None
     session = {k: v for k, v in scenario.headers.items() if k.lower() == "x-mock-session"}
-    body = json.dumps({"kind": scenario.seed_kind, "count": scenario.collection - have})
+    body = seed_body(scenario, scenario.collection - have)
     return Scenario("seed", "POST", "/__mock/seed", {"Content-Type": "application/json", **session}, body, expect=201)
 
 

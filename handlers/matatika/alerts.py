@@ -37,7 +37,7 @@ async def create_alert(dataset_id: str, alert_id: str, body: dict[str, Any], use
     return respond(_wire.alert(record), 201)
 
 
-async def list_alerts(dataset_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+async def list_alerts(dataset_id: str, user: str, page: int, size: int, **_: Any) -> Response:
     await require_meltano_cloud(user)
     await require("datasets", dataset_id, f"Dataset {dataset_id} must exist")
     # Drafts (initialised, never PUT) are not alerts raised on the dataset yet.

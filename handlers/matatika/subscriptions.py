@@ -34,7 +34,7 @@ async def list_subscriptions(user: str, page: int, size: int, **_: Any) -> Respo
     )
 
 
-async def list_member_subscriptions(workspace_id: str, user: str, page: int = 0, size: int = 20, **_: Any) -> Response:
+async def list_member_subscriptions(workspace_id: str, user: str, page: int, size: int, **_: Any) -> Response:
     workspace = await require("workspaces", workspace_id, f"Workspace {workspace_id} must exist")
     if user not in workspace.get("memberIds", ()):
         raise ForbiddenError(f"Profile {user} is not a member of workspace {workspace_id}")
@@ -65,19 +65,19 @@ async def delete_subscription(subscription_id: str, user: str, **_: Any) -> Resp
     return respond(None, 204)
 
 
-async def subscribe_workspace(workspace_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+async def subscribe_workspace(workspace_id: str, user: str, allMembers: bool, **_: Any) -> Response:
     return await _subscribe("workspace", workspace_id, user, allMembers)
 
 
-async def subscribe_channel(channel_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+async def subscribe_channel(channel_id: str, user: str, allMembers: bool, **_: Any) -> Response:
     return await _subscribe("channel", channel_id, user, allMembers)
 
 
-async def subscribe_dataset(dataset_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+async def subscribe_dataset(dataset_id: str, user: str, allMembers: bool, **_: Any) -> Response:
     return await _subscribe("dataset", dataset_id, user, allMembers)
 
 
-async def subscribe_pipeline(pipeline_id: str, user: str, allMembers: bool = False, **_: Any) -> Response:
+async def subscribe_pipeline(pipeline_id: str, user: str, allMembers: bool, **_: Any) -> Response:
     return await _subscribe("pipeline", pipeline_id, user, allMembers)
 
 

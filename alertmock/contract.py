@@ -11,10 +11,12 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import yaml
+
+_T = TypeVar("_T")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -51,6 +53,19 @@ class Operation:
     tags: tuple[str, ...]
     spec: dict[str, Any]
     responses: dict[str, Response]
+    # What handlers derive from the operation (`derived`): keyed by the deriving function, so
+    # bounded by the code, never by what clients send.
+    _derived: dict[Callable[..., Any], Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def derived(self, build: Callable[[Operation], _T]) -> _T:
+        """`build(self)`, computed on first use and kept with the operation for the app's life: a
+        handler reads a field list or defaults from the contract once, not on every request.
+        `build` must be a module-level function (its identity is the key) of the operation only."""
+        try:
+            return self._derived[build]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._derived[build] = build(self)
+            return value
 
     def parameter(self, name: str) -> dict[str, Any]:
         """The operation's parameter `name` (path-level ones included); KeyError if it has none."""

@@ -54,6 +54,19 @@ def test_operation_ids_name_their_handler(contract: Contract) -> None:
         assert op.operation_id.startswith(f"handlers.{vendor}."), op.operation_id
 
 
+def test_what_a_handler_derives_from_an_operation_is_computed_once(contract: Contract) -> None:
+    operation = contract.operations["handlers.scalingo.alerts.create_alert"]
+    calls = []
+
+    def names(op):  # type: ignore[no-untyped-def]
+        calls.append(op)
+        return tuple(op.request_schema()["properties"])
+
+    assert operation.derived(names) == ("alert",)
+    assert operation.derived(names) == ("alert",)
+    assert calls == [operation]
+
+
 def test_lint_passes_and_reports_full_coverage(contract: Contract) -> None:
     out = io.StringIO()
     assert run_lint(DEFAULT_SPEC, out=out) == 0, out.getvalue()

@@ -12,6 +12,8 @@ from typing import Any
 from alertmock import UnprocessableEntityError
 from handlers.scalingo._durations import format_duration
 
+# Attributes that are Go durations: stored as integer nanoseconds, answered as Go prints them.
+DURATIONS = ("duration_before_trigger", "remind_every")
 # Go's zero time: what the document's list answer shows as `deleted_at` of a live alert.
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 # Past 2**53 a float64 is no longer an exact integer: such values stay floats, as in Go.
@@ -35,7 +37,7 @@ def alert(record: dict[str, Any], *, listed: bool = False) -> dict[str, Any]:
         limit=record["limit"],
         send_when_below=record["send_when_below"],
     )
-    for name in ("duration_before_trigger", "remind_every"):
+    for name in DURATIONS:
         if record.get(name):
             wire[name] = format_duration(record[name])
     if record.get("metadata"):

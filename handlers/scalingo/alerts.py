@@ -17,25 +17,27 @@ from handlers.scalingo._durations import DurationError, parse_duration
 APPS = "scalingo.apps"
 ALERTS = "scalingo.alerts"
 
-# Attributes given as Go durations, converted to nanoseconds when stored.
-_DURATIONS = ("duration_before_trigger", "remind_every")
+
+def _creation(operation: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What a create reads from its operation (once, `Operation.derived`): the defaults of a new
+    alert (the contract's `x-create-defaults`, spec: AlertCreate) and the attributes it may set."""
+    schema = operation.request_schema()["properties"]["alert"]
+    return schema["x-create-defaults"], _settable(schema)
 
 
-def _defaults() -> dict[str, Any]:
-    """Defaults of a new alert: the contract's `x-create-defaults` (spec: AlertCreate), copied
-    (records are mutable)."""
-    defaults = current_operation().request_schema()["properties"]["alert"]["x-create-defaults"]
-    return {name: value.copy() if isinstance(value, dict | list) else value for name, value in defaults.items()}
+def _update(operation: Any) -> tuple[str, ...]:
+    """The attributes an update may set, bare or wrapped in `alert` (the wrapper is not one)."""
+    return tuple(name for name in _settable(operation.request_schema()) if name != "alert")
 
 
-def _settable(schema: dict[str, Any]) -> list[str]:
+def _settable(schema: dict[str, Any]) -> tuple[str, ...]:
     """The attributes a body schema lists (its properties and those of its `allOf` parts), in the
     contract's order: a request may set these; anything else in a body (go-scalingo sends
     "id": "") is ignored."""
     names = dict.fromkeys(schema.get("properties", ()))
     for part in schema.get("allOf", ()):
         names.update(dict.fromkeys(_settable(part)))
-    return list(names)
+    return tuple(names)
 
 
 async def list_alerts(app: str, user: str) -> Response:
@@ -46,14 +48,16 @@ async def list_alerts(app: str, user: str) -> Response:
 
 async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
     app_id = (await _visible_app(app, user))["id"]
+    defaults, settable = current_operation().derived(_creation)
     created = _wire.timestamp(now())
     record = {
         "id": f"al-{new_uuid()}",
         "app_id": app_id,
         "created_at": created,
         "updated_at": created,
-        **_defaults(),
-        **_attributes(body["alert"], current_operation().request_schema()["properties"]["alert"]),
+        # Copies of the defaults' lists and dicts: records are mutable.
+        **{name: value.copy() if isinstance(value, dict | list) else value for name, value in defaults.items()},
+        **_attributes(body["alert"], settable),
     }
     # Answer before storing: an unacceptable Accept header (406) must not leave the alert behind.
     response = respond({"alert": _wire.alert(record)}, 201)
@@ -69,7 +73,7 @@ async def patch_alert(app: str, alert_id: str, body: dict[str, Any], user: str) 
     current = await _alert(app, alert_id, user)
     # The document and scalingo.js wrap the attributes in "alert"; go-scalingo sends them bare.
     given = body["alert"] if isinstance(body.get("alert"), dict) else body
-    changes = _attributes(given, current_operation().request_schema())
+    changes = _attributes(given, current_operation().derived(_update))
     record = {**current, **changes, "updated_at": _wire.timestamp(now())}
     response = respond({"alert": _wire.alert(record)})  # before storing, as in create_alert
     await current_state().put(ALERTS, alert_id, record)
@@ -106,14 +110,18 @@ async def _alert(app: str, alert_id: str, user: str) -> dict[str, Any]:
     return record
 
 
-def _attributes(given: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """The stored form of the attributes a request sets (already validated by the contract)."""
-    plain = [name for name in _settable(schema) if name not in _DURATIONS and name != "alert"]
-    stored = {name: _wire.go_json(given[name], name) for name in plain if name in given}
-    for name in _DURATIONS:
-        if name in given:
-            try:
-                stored[name] = parse_duration(given[name])
-            except DurationError as exc:
-                raise _wire.invalid(name, str(exc)) from None
+def _attributes(given: dict[str, Any], settable: tuple[str, ...]) -> dict[str, Any]:
+    """The stored form of the `settable` attributes a request sets (already validated by the
+    contract): durations as nanoseconds, the others as Go's decoder holds them."""
+    stored = {}
+    for name in settable:
+        if name not in given:
+            continue
+        if name not in _wire.DURATIONS:
+            stored[name] = _wire.go_json(given[name], name)
+            continue
+        try:
+            stored[name] = parse_duration(given[name])
+        except DurationError as exc:
+            raise _wire.invalid(name, str(exc)) from None
     return stored

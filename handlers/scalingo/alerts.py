@@ -6,6 +6,7 @@ resolve the app the caller may see, convert durations and numbers the way Go doe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from starlette.responses import Response
@@ -18,16 +19,19 @@ APPS = "scalingo.apps"
 ALERTS = "scalingo.alerts"
 
 
-def _creation(operation: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _creation(operation: Any) -> tuple[dict[str, Any], tuple[str, ...], dict[str, int]]:
     """What a create reads from its operation (once, `Operation.derived`): the defaults of a new
-    alert (the contract's `x-create-defaults`, spec: AlertCreate) and the attributes it may set."""
+    alert (the contract's `x-create-defaults`, spec: AlertCreate), which of them are lists or dicts
+    (each record gets copies of those), and the attributes it may set."""
     schema = operation.request_schema()["properties"]["alert"]
-    return schema["x-create-defaults"], _settable(schema)
+    defaults = schema["x-create-defaults"]
+    mutable = tuple(name for name, value in defaults.items() if isinstance(value, dict | list))
+    return defaults, mutable, _positions(_settable(schema))
 
 
-def _update(operation: Any) -> tuple[str, ...]:
+def _update(operation: Any) -> dict[str, int]:
     """The attributes an update may set, bare or wrapped in `alert` (the wrapper is not one)."""
-    return tuple(name for name in _settable(operation.request_schema()) if name != "alert")
+    return _positions(name for name in _settable(operation.request_schema()) if name != "alert")
 
 
 def _settable(schema: dict[str, Any]) -> tuple[str, ...]:
@@ -40,6 +44,11 @@ def _settable(schema: dict[str, Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _positions(names: Iterable[str]) -> dict[str, int]:
+    """Each name's place in the contract's order, for `_attributes` to sort a request's names by."""
+    return {name: position for position, name in enumerate(names)}
+
+
 async def list_alerts(app: str, user: str) -> Response:
     app_id = (await _visible_app(app, user))["id"]
     alerts = [_wire.alert(a, listed=True) for a in await current_state().list(ALERTS, where={"app_id": app_id})]
@@ -48,17 +57,12 @@ async def list_alerts(app: str, user: str) -> Response:
 
 async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
     app_id = (await _visible_app(app, user))["id"]
-    defaults, settable = current_operation().derived(_creation)
+    defaults, mutable, settable = current_operation().derived(_creation)
     created = _wire.timestamp(now())
-    record = {
-        "id": f"al-{new_uuid()}",
-        "app_id": app_id,
-        "created_at": created,
-        "updated_at": created,
-        # Copies of the defaults' lists and dicts: records are mutable.
-        **{name: value.copy() if isinstance(value, dict | list) else value for name, value in defaults.items()},
-        **_attributes(body["alert"], settable),
-    }
+    record = {"id": f"al-{new_uuid()}", "app_id": app_id, "created_at": created, "updated_at": created, **defaults}
+    for name in mutable:  # copies of the defaults' lists and dicts: records are mutable
+        record[name] = record[name].copy()
+    record.update(_attributes(body["alert"], settable))
     # Answer before storing: an unacceptable Accept header (406) must not leave the alert behind.
     response = respond({"alert": _wire.alert(record)}, 201)
     await current_state().put(ALERTS, record["id"], record)
@@ -110,18 +114,19 @@ async def _alert(app: str, alert_id: str, user: str) -> dict[str, Any]:
     return record
 
 
-def _attributes(given: dict[str, Any], settable: tuple[str, ...]) -> dict[str, Any]:
+def _attributes(given: dict[str, Any], settable: dict[str, int]) -> dict[str, Any]:
     """The stored form of the `settable` attributes a request sets (already validated by the
-    contract): durations as nanoseconds, the others as Go's decoder holds them."""
+    contract), in the contract's order: durations as nanoseconds, the others as Go's decoder
+    holds them."""
     stored = {}
-    for name in settable:
-        if name not in given:
-            continue
-        if name not in _wire.DURATIONS:
+    # The names both sides have, found by one set intersection (a create sends three or four of
+    # the nine), in the contract's order so that a record's keys do not depend on the client's.
+    for name in sorted(given.keys() & settable.keys(), key=settable.__getitem__):
+        if name in _wire.DURATIONS:
+            try:
+                stored[name] = parse_duration(given[name])
+            except DurationError as exc:
+                raise _wire.invalid(name, str(exc)) from None
+        else:
             stored[name] = _wire.go_json(given[name], name)
-            continue
-        try:
-            stored[name] = parse_duration(given[name])
-        except DurationError as exc:
-            raise _wire.invalid(name, str(exc)) from None
     return stored

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from alertmock import Config
+from alertmock.contract import Contract
+from handlers.scalingo import alerts
 from tests.handlers.scalingo._support import (
     CURL_HEADERS,
     DEMO,
@@ -136,6 +141,49 @@ def test_new_alerts_get_the_documented_defaults(client: TestClient) -> None:
     assert created["metadata"] == {"recipient": "user"}
     # Empty optional attributes are left out, as in the document's create answer.
     assert not {"duration_before_trigger", "remind_every", "notifiers", "deleted_at"} & created.keys()
+
+
+def test_a_stored_alert_keeps_the_contracts_order_whatever_the_clients(client: TestClient) -> None:
+    # The session export shows records as stored: their keys must not follow the body's order.
+    orders = []
+    for alert in (
+        {"container_type": "web", "limit": 1, "metric": "cpu", "notifiers": ["no-1"]},
+        {"notifiers": ["no-1"], "metric": "cpu", "limit": 1, "container_type": "web"},
+    ):
+        created = _create(client, alert)
+        stored = client.get("/__mock/state").json()["collections"]["scalingo.alerts"]
+        orders.append(list(next(r for r in stored if r["id"] == created["id"])))
+    assert orders[0] == orders[1]
+    assert orders[0][:4] == ["id", "app_id", "created_at", "updated_at"]
+
+
+def test_new_alerts_get_copies_of_the_defaults_lists_and_dicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Records are mutable: two alerts must not share the contract's default `metadata` dict.
+    operation = Contract(Config().spec).operations["handlers.scalingo.alerts.create_alert"]
+
+    stored: list[dict[str, Any]] = []
+
+    class State:
+        async def put(self, kind: str, key: str, record: dict[str, Any]) -> None:
+            stored.append(record)
+
+    async def visible_app(app: str, user: str) -> dict[str, Any]:
+        return {"id": "app-1"}
+
+    defaults = operation.request_schema()["properties"]["alert"]["x-create-defaults"]
+    monkeypatch.setattr(alerts, "current_operation", lambda: operation)
+    monkeypatch.setattr(alerts, "current_state", State)
+    monkeypatch.setattr(alerts, "_visible_app", visible_app)
+    monkeypatch.setattr(alerts, "now", lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    monkeypatch.setattr(alerts, "new_uuid", lambda: "u")
+    monkeypatch.setattr(alerts, "respond", lambda body, status=200: None)
+    for _ in range(2):
+        asyncio.run(alerts.create_alert("app", {"alert": {"container_type": "web", "limit": 1, "metric": "cpu"}}, "us"))
+    mutable = [name for name, value in defaults.items() if isinstance(value, dict | list)]
+    assert mutable  # the contract has some: else this test checks nothing
+    for name in mutable:
+        assert stored[0][name] == stored[1][name] == defaults[name]
+        assert stored[0][name] is not stored[1][name] and stored[0][name] is not defaults[name]
 
 
 def test_every_optional_attribute_can_be_set_at_creation(client: TestClient) -> None:

@@ -121,14 +121,18 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
             return None
         # orjson is strict where the stdlib is lenient: NaN/Infinity, lone surrogates and invalid
         # UTF-8 are refused here, instead of being stored and failing later as a 500.
+        encoding = self._encoding
         try:
-            text: bytes | str = raw if self._encoding.lower().replace("-", "") == "utf8" else raw.decode(self._encoding)
-            body = orjson.loads(text)
+            # "utf-8" is Connexion's default when the Content-Type names no charset: the usual case.
+            utf8 = encoding == "utf-8" or encoding.lower().replace("-", "") == "utf8"
+            body = orjson.loads(raw if utf8 else raw.decode(encoding))
         except (UnicodeDecodeError, LookupError) as exc:
-            raise BadRequestError(f"Request body is not valid {self._encoding}: {exc}") from exc
+            raise BadRequestError(f"Request body is not valid {encoding}: {exc}") from exc
         except orjson.JSONDecodeError as exc:
             raise BadRequestError(f"Malformed JSON request body: {exc}") from exc
-        _refuse_deep_nesting(body, raw.count(b"{") + raw.count(b"["))
+        openers = raw.count(b"{") + raw.count(b"[")
+        if openers > MAX_NESTING:  # else the body cannot nest deeper (no walk, no call)
+            _refuse_deep_nesting(body, openers)
         return body
 
     def _validate(self, body: t.Any) -> dict | None:

@@ -307,3 +307,78 @@ def test_routed_layers_hand_requests_to_the_next_operation_and_a_wrong_link_is_c
     monkeypatch.setattr(linked_operations, "_next_operation", first_of_the_api)
     with pytest.raises(AssertionError):
         test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
+
+
+# --- The fused routed operations (alertmock/shims/routed_operation.py) and the routing memo -----------
+
+
+def test_the_served_app_fuses_its_operations_and_the_comparisons_run_through_them() -> None:
+    # The vendors' operations run fused down to the handler in the app compared above; with
+    # response validation on (the edge cases' app), security and validation are fused and the
+    # rest of the chain runs linked. The control API's operations are never fused: the linked
+    # chain (the fallback) is compared there, and for the vendors' when fusing is off (below).
+    from alertmock.shims.planned_app import IndexedRoutingMiddleware
+
+    def fused(config: Config) -> dict[str, Any]:
+        app = create_app(config)
+        with TestClient(app) as client:
+            assert client.get("/__mock/health").status_code == 200
+        routing = next(
+            layer for layer in app.middleware.middleware_stack if isinstance(layer, IndexedRoutingMiddleware)
+        )
+        return routing._fused
+
+    vendors = fused(CONFIG)
+    assert len(vendors) == len(Contract(ROOT / "openapi.yaml").operations)
+    assert all(operation.endpoint is not None and operation.validation is not None for operation in vendors.values())
+    assert sum(operation.verify is not None for operation in vendors.values()) > len(vendors) // 2
+    config = Config(spec=ENGINE_APP / "openapi.yaml", fixtures=ENGINE_APP / "fixtures", validate_responses=True)
+    engine = fused(config)
+    assert engine and all(operation.endpoint is None and operation.rest is not None for operation in engine.values())
+
+
+def test_a_fused_operation_that_skips_security_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alertmock.shims import routed_operation
+
+    fuse = routed_operation.fuse
+
+    def without_security(*args: Any) -> Any:
+        operation = fuse(*args)
+        if operation is not None:
+            operation.verify = None
+        return operation
+
+    monkeypatch.setattr(routed_operation, "fuse", without_security)
+    with pytest.raises(AssertionError):
+        test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
+
+
+def test_without_fused_operations_the_linked_chain_answers_as_stock(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alertmock.shims import routed_operation
+
+    monkeypatch.setattr(routed_operation, "fuse", lambda *args: None)
+    test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
+
+
+def test_a_routing_memo_that_forgets_the_method_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The root API's matches are remembered per (method, path): keyed by the path alone, the POST
+    # after a GET of the same path would reach the GET's operation.
+    from alertmock.bounded_cache import BoundedCache
+    from alertmock.shims import planned_app
+
+    class MethodBlind(BoundedCache[Any, Any]):
+        def get(self, key: Any, default: Any = None) -> Any:
+            return super().get(key[1], default)
+
+        def put(self, key: Any, value: Any) -> Any:
+            return super().put(key[1], value)
+
+    init = planned_app.IndexedRoutingMiddleware.__init__
+
+    def method_blind(self: Any, app: Any) -> None:
+        init(self, app)
+        self._matched = MethodBlind(16)
+
+    monkeypatch.setattr(planned_app.IndexedRoutingMiddleware, "__init__", method_blind)
+    with pytest.raises(AssertionError):
+        test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
-from starlette.routing import Mount, Route, Router
+from starlette.routing import Match, Mount, Route, Router
 from starlette.testclient import TestClient
 
 from alertmock.shims.route_index import IndexedRouter, can_match, literal_prefix
@@ -78,3 +78,26 @@ def test_a_path_only_tries_routes_its_leading_segments_allow() -> None:
     ]
     key = ("v1", "apps")
     assert [p for p in prefixes if can_match(p, key)] == [(), ("v1", "apps"), ("v1", "apps")]
+
+
+@pytest.mark.parametrize(("method", "path"), PATHS)
+def test_a_full_match_is_the_route_the_plain_router_calls(method: str, path: str) -> None:
+    routes = _routes()
+    plain = Router(routes=routes)
+    indexed = IndexedRouter(routes=routes)
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {"outer": "kept"}}
+    calls: list[tuple[Route, dict]] = []  # type: ignore[type-arg]
+    for route in plain.routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.FULL:
+            calls.append((route, child_scope["path_params"]))
+            break
+    found = indexed.full_match(scope, path)
+    if not calls or not isinstance(calls[0][0], Route):
+        assert found is None
+        return
+    route, params = calls[0]
+    assert found is not None and found.route is route
+    # Only the route's own parameters: the scope's are merged per request.
+    assert {**scope["path_params"], **found.params} == params
+    assert "outer" not in found.params

@@ -42,6 +42,7 @@ from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import CONTEXT_NAME, AsyncParameterDecorator, get_arguments, unwrap_decorators
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
@@ -50,7 +51,7 @@ from connexion.middleware.request_validation import (
 )
 from connexion.middleware.request_validation import logger as validation_logger
 from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
 from connexion.middleware.routing import _scope as _routing_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
@@ -69,6 +70,7 @@ from alertmock.shims.argument_plan import ArgumentPlan
 from alertmock.shims.linked_operations import link_operations
 from alertmock.shims.parsed_request import SharedParsingRequest
 from alertmock.shims.route_index import IndexedRouter
+from alertmock.shims.routed_operation import fuse_operations
 from alertmock.shims.spec_check import CheckedSpecification
 
 __all__ = [
@@ -338,6 +340,11 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
         return plan
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        receive, scope = await self.validated(scope, receive)
+        await self.next_app(scope, receive, send)
+
+    async def validated(self, scope: Scope, receive: Receive) -> tuple[Receive, Scope]:
+        """Validate the request; the receive and scope to hand on (a checked body is replayed)."""
         (self._parameter_validator or self._plan_parameters()).validate(scope)
         mime_type, encoding = self.extract_content_type(scope["headers"])
         self.validate_mime_type(mime_type)
@@ -355,7 +362,7 @@ class PlannedRequestValidationOperation(RequestValidationOperation):
                     uri_parser=self._body_uri_parser,
                 )
                 receive, scope = await validator.wrap_receive(receive, scope=scope)
-        await self.next_app(scope, receive, send)
+        return receive, scope
 
 
 class PlannedRequestValidationAPI(RequestValidationAPI):
@@ -403,10 +410,32 @@ class IndexedRoutingAPI(RoutingAPI):
 
 
 class IndexedRoutingMiddleware(RoutingMiddleware):
+    """`RoutingMiddleware` with a path to the root API's router that remembers what it matched.
+
+    A request for the root API (not under an earlier mount) is matched on the indexed router's
+    narrowed routes (`IndexedRouter.full_match`), and the match remembered per (method, path):
+    the same route and converted path parameters, whatever else the request carries. It then
+    leaves in the scope what Starlette's router and Connexion's `RoutingOperation` leave, and
+    hands the request to the operation's `RoutedOperation` (alertmock/shims/routed_operation.py)
+    when one was fused, else where the `RoutingOperation` would. Anything without a full match
+    (404, 405, redirects, a chained API) is routed by the router itself, as before.
+    """
+
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)
-        self._root_router: ASGIApp | None = None
+        self._root_router: IndexedRouter | None = None
         self._earlier: tuple[str, ...] = ()
+        self._root_base_path = ""
+        self._matched: BoundedCache[tuple[str, str], _Matched] = BoundedCache(_MATCHES_LIMIT)
+        self._fused: dict[str, ASGIApp] = {}
+
+    def fuse(self, validation_cls: type) -> int:
+        """Fuse the root API's operations (once the stack is built and linked); how many were."""
+        self._fused = {}
+        if self._root_router is not None:
+            self._fused = fuse_operations(self._root_router.routes, self._root_base_path, validation_cls)
+        self._matched.clear()
+        return len(self._fused)
 
     def add_api(
         self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None, **kwargs: t.Any
@@ -417,6 +446,7 @@ class IndexedRoutingMiddleware(RoutingMiddleware):
             if isinstance(route, Mount) and route.path == api.base_path:
                 route.app.default = api.router
         self.router.mount(api.base_path, app=api.router)
+        self._matched.clear()
         # The outer router holds one Mount per API, in order: the controls' `/__mock`, then `""`
         # for the vendors' contract, which matches every other path. A request that is not under
         # an earlier mount goes straight to the root API's router instead of matching mounts.
@@ -427,15 +457,66 @@ class IndexedRoutingMiddleware(RoutingMiddleware):
                 break
             if not mount.path:
                 self._root_router, self._earlier = mount.app, tuple(earlier)
+                self._root_base_path = mount.path
                 break
             earlier.append(mount.path + "/")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._root_router is None or get_route_path(scope).startswith(self._earlier):
+        if scope["type"] != "http" or self._root_router is None:
             await super().__call__(scope, receive, send)
             return
-        _routing_scope.set(scope.copy())  # as `RoutingMiddleware.__call__` does before routing
-        await self._root_router(scope, receive, send)
+        route_path = get_route_path(scope)
+        if route_path.startswith(self._earlier):
+            await super().__call__(scope, receive, send)
+            return
+        key = (scope["method"], route_path)
+        matched = self._matched.get(key)
+        if matched is None:
+            matched = self._match(scope, route_path, key)
+            if matched is None:
+                _routing_scope.set(scope.copy())  # as `RoutingMiddleware.__call__` does before routing
+                await self._root_router(scope, receive, send)
+                return
+        router, route, params, operation_id, target = matched
+        routed = scope.copy()  # what `RoutingMiddleware.__call__` keeps and passes on
+        # What Starlette's `Router.app` and `Route.matches` leave in the request's scope ...
+        if "router" not in scope:
+            scope["router"] = router
+        scope["route"] = route
+        scope["endpoint"] = route.endpoint  # type: ignore[attr-defined]
+        path_params = dict(scope.get("path_params", {}))
+        path_params.update(params)
+        scope["path_params"] = path_params
+        # ... and what `RoutingOperation.__call__` adds to the scope it passes on: the root API's
+        # base path is "" (no mount), the root paths being the request's own on both sides.
+        routed.setdefault("path_params", {}).update(path_params)
+        routing = routed.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {})
+        routing.update({"api_base_path": "", "operation_id": operation_id})
+        await target(routed, receive, send)
+
+    def _match(self, scope: Scope, route_path: str, key: tuple[str, str]) -> _Matched | None:
+        found = self._root_router.full_match(scope, route_path)  # type: ignore[union-attr]
+        if found is None or not isinstance(found.route.endpoint, RoutingOperation):  # type: ignore[attr-defined]
+            return None
+        operation: RoutingOperation = found.route.endpoint  # type: ignore[attr-defined]
+        target = self._fused.get(operation.operation_id) or operation.next_app  # type: ignore[arg-type]
+        matched = _Matched(found.router, found.route, found.params, operation.operation_id, target)
+        if len(route_path) <= _LONGEST_MATCHED:
+            self._matched.put(key, matched)
+        return matched
+
+
+class _Matched(t.NamedTuple):
+    router: t.Any
+    route: t.Any
+    params: dict[str, t.Any]
+    operation_id: str | None
+    target: ASGIApp
+
+
+# (method, path) matches remembered: paths carry ids, so bounded, and long ones are not kept.
+_MATCHES_LIMIT = 1024
+_LONGEST_MATCHED = 1024
 
 
 _REPLACED_MIDDLEWARES = {
@@ -469,7 +550,12 @@ class PlannedAsyncApp(AsyncApp):
 
         def build_linked() -> tuple[ASGIApp, t.Iterable[ASGIApp]]:
             app, stack = build()
+            stack = list(stack)
             link_operations(stack)
+            # Then each root API operation's linked layers, fused (alertmock/shims/routed_operation.py).
+            for layer in stack:
+                if isinstance(layer, IndexedRoutingMiddleware):
+                    layer.fuse(PlannedRequestValidationOperation)
             return app, stack
 
         middleware._build_middleware_stack = build_linked  # type: ignore[method-assign]

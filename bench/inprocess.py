@@ -138,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _seed(app: Any, scenario: Scenario) -> None:
     """As `bench.scenarios.seed`: batches of generated records until the list is full."""
-    import json
-
-    from bench.scenarios import count_list_items, sized_seed
+    from bench.scenarios import count_list_items, seed_body, sized_seed
 
     if scenario.collection is not None:
         sized = sized_seed(scenario)
@@ -153,7 +151,8 @@ async def _seed(app: Any, scenario: Scenario) -> None:
         have = count_list_items(body)
         if status != 200 or have >= LIST_SIZE:
             return
-        more = json.dumps({"kind": scenario.seed_kind, "count": 2 * (LIST_SIZE - have)})
+        # Under the parent the list reads (seed_body), as `bench.scenarios.seed` does.
+        more = seed_body(scenario, 2 * (LIST_SIZE - have))
         await request(app, Scenario("seed", "POST", "/__mock/seed", {"Content-Type": "application/json"}, more))
 
 

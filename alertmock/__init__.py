@@ -32,6 +32,7 @@ from alertmock.errors import (
     UnprocessableEntityError,
     UnsupportedMediaTypeError,
 )
+from alertmock.frozen import freeze
 from alertmock.negotiation import negotiate, respond
 from alertmock.store import State
 from alertmock.xml import dumps as to_xml
@@ -68,6 +69,8 @@ __all__ = [
     "negotiate",
     "respond",
     "to_xml",
+    # for handlers: wire forms kept between requests (frozen: serialisers may keep their text too)
+    "freeze",
     # errors
     "ApiError",
     "BadRequestError",

@@ -72,7 +72,7 @@ class MemoryState(State):
                 return list(collection.values())
             return list(itertools.islice(collection.values(), offset, stop))
         ids = self._index(kind, collection, *where_field(where))
-        return [collection[rid] for rid in itertools.islice(ids, offset, stop)]
+        return list(map(collection.__getitem__, itertools.islice(ids, offset, stop)))
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
         collection = self._collections.get(kind)

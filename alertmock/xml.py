@@ -23,6 +23,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from alertmock.bounded_cache import IdentityCache
+from alertmock.frozen import Frozen
 from alertmock.schemas import effective
 
 Schema = Mapping[str, Any]
@@ -283,11 +284,17 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
             shaped = shapes[keys] = _shaped(data, head, end, prefixes, children, looped)
         return shaped
 
-    def write(out: list[str], values: list[str], data: Any) -> None:
-        if type(data) is not dict:
-            other(out, values, data)
-            return
+    def write_dict(out: list[str], values: list[str], data: Any) -> None:
         (shapes.get(tuple(data)) or shaped_for(data) or looped)(out, values, data)
+
+    def write(out: list[str], values: list[str], data: Any) -> None:
+        cls = type(data)
+        if cls is dict:
+            (shapes.get(tuple(data)) or shaped_for(data) or looped)(out, values, data)
+        elif cls is Frozen:
+            _remembered(write_dict, write, out, values, data)
+        else:
+            other(out, values, data)
 
     write.shaped_for = shaped_for  # type: ignore[attr-defined]
     write.start = (head, prefixes)  # type: ignore[attr-defined]
@@ -296,6 +303,30 @@ def _compile(schema: Schema, name: str, xmlns: str | None, is_property: bool) ->
 
 # Key orders an object writer generates code for; objects in other orders take its loop.
 _SHAPES_PER_WRITER = 8
+
+
+def _remembered(write_dict: Writer, writer: Writer, out: list[str], values: list[str], data: Frozen) -> None:
+    """`data`'s element as `writer` wrote it before: a `Frozen` never changes, nor does what one
+    writer makes of it, so its text is kept on it (a handler that keeps a record's wire form between
+    requests gets its XML written once). Text that needs escaping is not kept: its values go to
+    `values`, and the generic writer writes the whole answer again."""
+    written = data.written
+    if written is not None:
+        text = written.get(writer)
+        if text is not None:
+            out.append(text)
+            return
+    part: list[str] = []
+    part_values: list[str] = []
+    write_dict(part, part_values, data)
+    text = "".join(part)
+    if _needs_escaping(part_values):
+        values += part_values
+    else:
+        if written is None:
+            written = data.written = {}
+        written[writer] = text
+    out.append(text)
 
 
 def _shaped(
@@ -424,14 +455,24 @@ def _array_writer(entry: Entry) -> Writer:
     item = _writer(items, item_name, None, False)
     start, end, empty = f"<{name}>", f"</{name}>", f"<{name} />"
 
+    def items(out: list[str], values: list[str], data: list[Any]) -> None:
+        for value in data:
+            # A frozen item written before is its text (`_remembered`), without a call.
+            if value.__class__ is Frozen:
+                written = value.written
+                if written is not None:
+                    text = written.get(item)
+                    if text is not None:
+                        out.append(text)
+                        continue
+            item(out, values, value)
+
     def write(out: list[str], values: list[str], data: list[Any]) -> None:
         if not wrapped:
-            for value in data:
-                item(out, values, value)
+            items(out, values, data)
         elif data:
             out.append(start)
-            for value in data:
-                item(out, values, value)
+            items(out, values, data)
             out.append(end)
         else:
             out.append(empty)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from alertmock import xml
+from alertmock import freeze, xml
+from alertmock.frozen import Frozen
 from tests.test_fast_paths import _reference_dumps
 
 SCHEMA = {
@@ -143,36 +144,58 @@ EDGE_SCHEMA: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"a": "x", "b": 3, "ref": {"id": "1", "name": "n"}},
-        {"ref": {"id": "1"}, "a": "an attribute after a child", "text": "t"},
-        {"a": 'q"u&o<t>e\t\n\r', "text": 'a & b < c > d "e" \t\n\r'},
-        {"a": "nul\x00 \x1b \ud800 \ufffe é ☃ 💥", "text": "é ☃"},
-        {"a": "é & ü", "ref": {"name": "Zoë", "id": True}, "b": 1.5},
-        {"list": [], "wrapped": []},
-        {"list": [{"v": "1"}, {"v": None}, None, "text", 7, [1, 2], {"v": "2", "x": {"k": "v"}}], "wrapped": ["x", ""]},
-        {
-            "node": {
-                "id": "1",
-                "child": {"id": "2", "child": {"id": "3"}},
-                "kids": [{"id": "4"}, {"id": "5", "kids": []}],
-            }
-        },
-        {"unknown": {"a": 1, "b": [1, {"c": "d"}]}, "other": [1, 2], "none": None, "empty": "", "zero": 0, "obj": {}},
-        {"allof": {"x": "y", "z": "w"}, "ref": MappingProxyType({"id": "m", "name": "p"})},
-        {"ref": {"x": None, "id": "1", "y": "an unknown child"}},
-        {"ref": "text where an object belongs", "list": "not a list", "node": ["a", {"id": "x"}]},
-        {"text": ["a list where a string belongs", "b & c"], "ref": [{"id": "1"}, {"id": "2"}]},
-        "scalar root",
-        ["a", "list", "as", "root"],
-        {},
-    ],
-)
+WRITER_CASES: list[Any] = [
+    {"a": "x", "b": 3, "ref": {"id": "1", "name": "n"}},
+    {"ref": {"id": "1"}, "a": "an attribute after a child", "text": "t"},
+    {"a": 'q"u&o<t>e\t\n\r', "text": 'a & b < c > d "e" \t\n\r'},
+    {"a": "nul\x00 \x1b \ud800 \ufffe é ☃ 💥", "text": "é ☃"},
+    {"a": "é & ü", "ref": {"name": "Zoë", "id": True}, "b": 1.5},
+    {"list": [], "wrapped": []},
+    {"list": [{"v": "1"}, {"v": None}, None, "text", 7, [1, 2], {"v": "2", "x": {"k": "v"}}], "wrapped": ["x", ""]},
+    {
+        "node": {
+            "id": "1",
+            "child": {"id": "2", "child": {"id": "3"}},
+            "kids": [{"id": "4"}, {"id": "5", "kids": []}],
+        }
+    },
+    {"unknown": {"a": 1, "b": [1, {"c": "d"}]}, "other": [1, 2], "none": None, "empty": "", "zero": 0, "obj": {}},
+    {"allof": {"x": "y", "z": "w"}, "ref": MappingProxyType({"id": "m", "name": "p"})},
+    {"ref": {"x": None, "id": "1", "y": "an unknown child"}},
+    {"ref": "text where an object belongs", "list": "not a list", "node": ["a", {"id": "x"}]},
+    {"text": ["a list where a string belongs", "b & c"], "ref": [{"id": "1"}, {"id": "2"}]},
+    "scalar root",
+    ["a", "list", "as", "root"],
+    {},
+]
+
+
+@pytest.mark.parametrize("data", WRITER_CASES)
 def test_writer_matches_the_element_tree_reference(data: Any) -> None:
     assert xml.dumps(data, EDGE_SCHEMA) == _reference_dumps(data, EDGE_SCHEMA)
     assert xml.dumps(data, EDGE_SCHEMA, root="other") == _reference_dumps(data, EDGE_SCHEMA, root="other")
+
+
+@pytest.mark.parametrize("data", [c for c in WRITER_CASES if "allof" not in c])
+def test_frozen_data_writes_the_same_bytes_from_its_kept_text(data: Any) -> None:
+    # A Frozen's element is written once, then answered from the text kept on it.
+    frozen = freeze(data)
+    expected = _reference_dumps(data, EDGE_SCHEMA)
+    assert xml.dumps(frozen, EDGE_SCHEMA) == expected
+    assert xml.dumps(frozen, EDGE_SCHEMA) == expected
+    assert xml.dumps({"list": [frozen, frozen]} if type(frozen) is Frozen else frozen, EDGE_SCHEMA) == _reference_dumps(
+        {"list": [data, data]} if type(frozen) is Frozen else data, EDGE_SCHEMA
+    )
+
+
+def test_a_frozen_item_is_kept_as_text_unless_it_needs_escaping() -> None:
+    plain, special = freeze({"v": "1"}), freeze({"v": "a & b"})
+    data = {"list": [plain, special, plain, special]}
+    expected = _reference_dumps({"list": [{"v": "1"}, {"v": "a & b"}] * 2}, EDGE_SCHEMA)
+    for _ in range(2):
+        assert xml.dumps(data, EDGE_SCHEMA) == expected
+    assert plain.written is not None and list(plain.written.values()) == ['<it v="1" />']
+    assert special.written is None  # written by the generic writer, escaped, every time
 
 
 def test_values_needing_escapes_are_escaped_in_attributes_and_text() -> None:

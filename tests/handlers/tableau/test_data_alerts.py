@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -337,3 +338,62 @@ def test_api_version_3_2_has_them(client: TestClient) -> None:
 def test_the_doc_token_works_on_every_documented_site(client: TestClient) -> None:
     for site in (SITE, SITE2):
         assert client.get(f"{BASE}/{site}/dataAlerts", headers=DOC_AUTH).status_code == 200
+
+
+# --- wire forms kept between requests -------------------------------------------------------------
+
+
+def test_a_list_answers_what_changed_since_the_last_list(client: TestClient) -> None:
+    # The list keeps each alert's wire form (and its XML) while its records are unchanged: an
+    # update, and a renamed view or owner imported through the control API, show in the next list.
+    url = f"{BASE}/{SITE2}/dataAlerts"
+
+    def first(media: dict[str, str]) -> dict[str, Any]:
+        response = client.get(url, headers={**DOC_AUTH, **media})
+        assert response.status_code == 200
+        body = response.json() if media else xml_response(response)
+        return body["dataAlerts"]["dataAlert"][0]  # type: ignore[no-any-return]
+
+    for media in (JSON, {}, JSON, {}):
+        assert first(media)["subject"] == "Data alert - Shipping"
+    body = {"dataAlert": {"subject": "Renamed & <escaped>"}}
+    assert client.put(f"{url}/{ALERT_C60}", json=body, headers=DOC_AUTH).status_code == 200
+    state = client.get("/__mock/state").json()["collections"]
+    view = next(v for v in state["tableau.views"] if v["id"] == first(JSON)["view"]["id"])
+    view["name"] = "Renamed view"
+    owner = next(u for u in state["tableau.users"] if u["id"] == first(JSON)["owner"]["id"])
+    owner["name"] = "renamed owner"
+    assert client.put("/__mock/state", json={"collections": state}).status_code == 200
+    for media in (JSON, {}, {}):
+        alert = first(media)
+        assert alert["subject"] == "Renamed & <escaped>"
+        assert (alert["view"]["name"], alert["owner"]["name"]) == ("Renamed view", "renamed owner")
+
+
+def test_a_kept_alert_follows_its_owner_and_view_records() -> None:
+    asyncio.run(_a_kept_alert_follows_its_owner_and_view_records())
+
+
+async def _a_kept_alert_follows_its_owner_and_view_records() -> None:
+    # Only the view (or the owner) is replaced, not the alert: its kept wire form must not answer.
+    from alertmock.memory_store import MemoryState
+    from handlers.tableau import _wire
+
+    alert = {"id": "a", "subject": "s", "creatorId": "u", "createdAt": "c", "updatedAt": "u", "frequency": "daily"}
+    alert |= {"public": False, "ownerId": "u", "viewId": "v"}
+    view = {"id": "v", "name": "first", "workbook": {"id": "w", "name": "wb"}, "project": {"id": "p", "name": "pr"}}
+    state = MemoryState({"tableau.users": [{"id": "u", "name": "one"}], "tableau.views": [view]})
+
+    async def names() -> tuple[str, str]:
+        listed = await _wire.data_alert_list(state, [alert], 1, 10, 1)
+        item = listed["dataAlerts"]["dataAlert"][0]
+        return item["owner"]["name"], item["view"]["name"]
+
+    assert await names() == ("one", "first")
+    assert await names() == ("one", "first")
+    await state.put("tableau.views", "v", {**view, "name": "second"})
+    assert await names() == ("one", "second")
+    await state.put("tableau.users", "u", {"id": "u", "name": "two"})
+    assert await names() == ("two", "second")
+    await state.delete("tableau.users", "u")
+    assert await names() == ("", "second")

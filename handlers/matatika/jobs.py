@@ -106,11 +106,11 @@ def _newest_first(jobs: list[Record]) -> list[Record]:
 
 
 def _job_now() -> Any:
-    """Record -> wire form of the job as it stands now on the mock's clock (base URL read once per page)."""
+    """Records -> wire forms of the jobs as they stand now on the mock's clock (base URL read once per page)."""
     instant, base = now(), base_url()
 
-    async def convert(job: Record) -> Record:
-        return _wire.job(_lifecycle.view(job, instant), base)
+    async def convert(jobs: list[Record]) -> list[Record]:
+        return [_wire.job(_lifecycle.view(job, instant), base) for job in jobs]
 
     return convert
 

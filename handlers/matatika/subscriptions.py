@@ -8,6 +8,7 @@ change or remove the workspace's subscriptions (403 for its other members).
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from starlette.responses import Response
@@ -25,10 +26,21 @@ def _by_subscriber(subscriber: Record) -> dict[str, str]:
     return {"subscriber.id": subscriber["id"]}
 
 
+def _theirs(records: list[Record], subscriber: Record) -> list[Record]:
+    """`records` (found by the subscriber's id) that are `subscriber`'s: all of them, unless ids collide."""
+    subscribers = list(map(_SUBSCRIBER, records))
+    if subscribers.count(subscriber) == len(subscribers):  # one comparison loop in C, no list built
+        return records
+    return [record for record, theirs in zip(records, subscribers, strict=True) if theirs == subscriber]
+
+
+_SUBSCRIBER = operator.itemgetter("subscriber")
+
+
 async def list_subscriptions(user: str, page: int, size: int, **_: Any) -> Response:
     state = current_state()
     me = _profile(user)
-    mine = [s for s in await state.list(KIND, where=_by_subscriber(me)) if s["subscriber"] == me]
+    mine = _theirs(await state.list(KIND, where=_by_subscriber(me)), me)
     return respond(
         await _wire.page(mine, _wire.Subscriptions(state), "subscriptions", "/api/subscriptions", page, size)
     )
@@ -40,7 +52,7 @@ async def list_member_subscriptions(workspace_id: str, user: str, page: int, siz
         raise ForbiddenError(f"Profile {user} is not a member of workspace {workspace_id}")
     state = current_state()
     subscriber = {"kind": "workspace", "id": workspace_id}
-    found = [s for s in await state.list(KIND, where=_by_subscriber(subscriber)) if s["subscriber"] == subscriber]
+    found = _theirs(await state.list(KIND, where=_by_subscriber(subscriber)), subscriber)
     path = f"/api/workspaces/{workspace_id}/members/subscriptions"
     return respond(await _wire.page(found, _wire.Subscriptions(state), "subscriptions", path, page, size))
 

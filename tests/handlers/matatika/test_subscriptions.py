@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -246,3 +248,31 @@ def test_a_subscription_to_a_workspace_that_is_gone_still_answers(client: TestCl
 
     assert response.status_code == 200
     assert response.json()["_embedded"]["workspace"] == {"id": UNKNOWN, "name": ""}
+
+
+def test_a_list_answers_related_records_replaced_since_the_last_list(client: TestClient) -> None:
+    # Each subscription's wire form is kept between requests while it and its related records are
+    # the same objects: a profile or a target replaced in the store (the subscription untouched)
+    # shows in the next list.
+    state = client.app.runtime.sessions.get("default")  # type: ignore[attr-defined]
+
+    def listed() -> list[dict[str, object]]:
+        response = client.get("/api/subscriptions", headers=DEMO)
+        assert response.status_code == 200
+        return response.json()["_embedded"]["subscriptions"]  # type: ignore[no-any-return]
+
+    before = listed()
+    assert listed() == before
+    channel_item = next(s for s in before if "channel" in s["_embedded"])
+    profile = asyncio.run(state.get("matatika.profiles", DEMO_PROFILE))
+    channel = asyncio.run(state.get("matatika.channels", CHANNEL))
+    asyncio.run(state.put("matatika.profiles", DEMO_PROFILE, {**profile, "name": "Renamed profile"}))
+    asyncio.run(state.put("matatika.channels", CHANNEL, {**channel, "name": "Renamed channel"}))
+
+    after = listed()
+    assert [s["id"] for s in after] == [s["id"] for s in before]
+    assert {s["_embedded"]["subscriberProfile"]["name"] for s in after} == {"Renamed profile"}
+    assert next(s for s in after if s["id"] == channel_item["id"])["_embedded"]["channel"]["name"] == "Renamed channel"
+    # The same record answers a forwarded host with links of its own.
+    forwarded = client.get("/api/subscriptions", headers={**DEMO, "X-Forwarded-Host": "alerts.example"}).json()
+    assert forwarded["_embedded"]["subscriptions"][0]["_links"]["self"]["href"].startswith("http://alerts.example/")

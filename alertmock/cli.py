@@ -18,7 +18,7 @@ from alertmock.config import MEMORY_STATE, Config, ConfigError
 from alertmock.contract import ContractError
 from alertmock.edge import log_requests_to
 from alertmock.fixtures import FixtureError
-from alertmock.process import quiet_framework_warnings
+from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -287,6 +287,7 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_framework_warnings()
+    leave_out_unused_modules()
     from alertmock.proxy.cli import vendor_flags
 
     parser = build_parser()

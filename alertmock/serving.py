@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from alertmock.config import Config
 from alertmock.edge import log_requests_to
 from alertmock.gc_tuning import tune_for_serving
-from alertmock.process import quiet_framework_warnings
+from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
 
 if TYPE_CHECKING:
     from connexion import AsyncApp
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def app_from_env() -> AsyncApp:
     quiet_framework_warnings()
+    leave_out_unused_modules()
     from alertmock.app import create_app
 
     config = Config.from_env()

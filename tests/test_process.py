@@ -1,0 +1,65 @@
+"""What `alertmock serve` loads: the server, not the test tools or clients its frameworks bring along
+(alertmock/process.py); a module left out is still there for whoever uses it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from tests.servers import free_port
+
+# Runs `alertmock serve` as the console script does, up to the point where uvicorn would serve,
+# and prints the modules loaded by then.
+SERVE_UNTIL_LISTENING = textwrap.dedent(
+    """
+    import sys
+    import uvicorn
+
+    def loaded(self, sockets=None):
+        print(" ".join(sorted(sys.modules)))
+
+    uvicorn.Server.run = loaded
+    from alertmock.cli import main
+    raise SystemExit(main(["serve", "--port", sys.argv[1], "--seed", "1", "--quiet"]))
+    """
+)
+
+
+def test_serve_loads_neither_the_verify_tools_nor_clients_it_never_calls() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE_UNTIL_LISTENING, str(free_port())], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(done.stdout.splitlines()[-1].split())
+    assert "connexion" in modules and "alertmock.app" in modules  # the app was built
+    # `verify`'s Schemathesis and what it brings (installed here: the test extra includes verify).
+    assert not modules & {"schemathesis", "hypothesis", "pytest"}
+    # httpx's command-line client (click's rich output, pygments): Connexion imports httpx.
+    assert not modules & {"rich", "pygments"}
+    # requests, which Connexion imports to fetch remote $refs, with its HTTP stack.
+    assert not modules & {"urllib3", "charset_normalizer"}
+    # Faker loads when data is first generated, not at start-up.
+    assert "faker" not in modules
+
+
+def test_requests_left_out_of_connexion_is_there_for_whoever_uses_it() -> None:
+    check = textwrap.dedent(
+        """
+        import sys
+        from alertmock.process import leave_out_unused_modules
+        leave_out_unused_modules()
+        assert "urllib3" not in sys.modules and "requests" not in sys.modules
+        import connexion.json_schema
+        # Connexion fetches a remote $ref with requests.get: the real one, imported now.
+        assert connexion.json_schema.requests.get.__module__ == "requests.api"
+        import requests
+        from requests.adapters import HTTPAdapter
+        assert connexion.json_schema.requests.Session is requests.Session
+        assert isinstance(HTTPAdapter(), requests.adapters.BaseAdapter)
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

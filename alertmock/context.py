@@ -43,46 +43,60 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-_runtime: ContextVar[Runtime] = ContextVar("alertmock.runtime")
-_scope: ContextVar[Scope] = ContextVar("alertmock.scope")
-_session: ContextVar[str] = ContextVar("alertmock.session", default=DEFAULT_SESSION)
-_state: ContextVar[State] = ContextVar("alertmock.state")
-_preferences: ContextVar[Preferences | None] = ContextVar("alertmock.preferences", default=None)
+class Bound:
+    """What the engine binds for one request. One context variable holds it, set once per request:
+    the middleware updates `scope` (a relabelled body) and `preferences` in place, and every
+    accessor reads one variable."""
+
+    __slots__ = ("preferences", "runtime", "scope", "session", "state")
+
+    def __init__(
+        self, runtime: Runtime, scope: Scope, session: str, state: State, preferences: Preferences | None = None
+    ) -> None:
+        self.runtime = runtime
+        self.scope = scope
+        self.session = session
+        self.state = state
+        self.preferences = preferences
 
 
-def bind(runtime: Runtime, scope: Scope, session: str, state: State, preferences: Preferences | None = None) -> None:
-    _runtime.set(runtime)
-    _scope.set(scope)
-    _session.set(session)
-    _state.set(state)
-    _preferences.set(preferences)
+_bound: ContextVar[Bound] = ContextVar("alertmock.bound")
+
+
+def bind(runtime: Runtime, scope: Scope, session: str, state: State, preferences: Preferences | None = None) -> Bound:
+    """Bind one request's services; the returned `Bound` may be updated while the request runs."""
+    bound = Bound(runtime, scope, session, state, preferences)
+    _bound.set(bound)
+    return bound
 
 
 def current_preferences() -> Preferences | None:
-    return _preferences.get()
+    bound = _bound.get(None)
+    return None if bound is None else bound.preferences
 
 
 def current_runtime() -> Runtime:
-    return _runtime.get()
+    return _bound.get().runtime
 
 
 def current_state() -> State:
     """The caller's session state (opened by the middleware, created from the fixtures on first use)."""
-    return _state.get()
+    return _bound.get().state
 
 
 def current_session() -> str:
-    return _session.get()
+    bound = _bound.get(None)
+    return DEFAULT_SESSION if bound is None else bound.session
 
 
 def current_request() -> Request:
-    return Request(_scope.get())
+    return Request(_bound.get().scope)
 
 
 def request_header(name: str) -> str | None:
     """The first value of one of the current request's headers (`name` in lower case)."""
     wanted = name.encode("latin-1")
-    for key, value in _scope.get()["headers"]:
+    for key, value in _bound.get().scope["headers"]:
         if key == wanted:
             return value.decode("latin-1")
     return None
@@ -90,7 +104,7 @@ def request_header(name: str) -> str | None:
 
 def current_operation_id() -> str | None:
     """The operation Connexion routed the current request to (None before routing or if none matched)."""
-    routing = _scope.get().get("extensions", {}).get("connexion_routing")
+    routing = _bound.get().scope.get("extensions", {}).get("connexion_routing")
     return routing.get("operation_id") if routing else None
 
 
@@ -99,7 +113,7 @@ def current_operation() -> Operation:
     responses, `x-` extensions included. Handlers read vendor facts (limits, media types,
     defaults) here rather than repeating them in code."""
     operation_id = current_operation_id()
-    operation = _runtime.get().contract.operations.get(operation_id) if operation_id else None
+    operation = _bound.get().runtime.contract.operations.get(operation_id) if operation_id else None
     if operation is None:
         raise LookupError("no operation of the contract is serving this request")
     return operation
@@ -107,17 +121,17 @@ def current_operation() -> Operation:
 
 def current_settings() -> dict[str, Any]:
     """Vendor settings from the configuration (e.g. ``{"matatika.job_seconds": 30}``)."""
-    return dict(_runtime.get().config.settings)
+    return dict(_bound.get().runtime.config.settings)
 
 
 def now() -> datetime:
     """The simulated clock's current instant (timezone-aware, UTC)."""
-    return _runtime.get().clock.now()
+    return _bound.get().runtime.clock.now()
 
 
 def new_uuid() -> str:
     """A random UUID4 string from the app's seedable source."""
-    return _runtime.get().ids.uuid4()
+    return _bound.get().runtime.ids.uuid4()
 
 
 _KEY = "alertmock.base_url"
@@ -130,7 +144,7 @@ def base_url(request: Request | None = None) -> str:
     Links built from it keep a client that follows them on the mock. Computed once per request
     and kept in the ASGI scope: a 20-item HAL list asks for it dozens of times.
     """
-    scope = request.scope if request is not None else _scope.get()
+    scope = request.scope if request is not None else _bound.get().scope
     cached = scope.get(_KEY)
     if cached is None:
         cached = scope[_KEY] = _compute(scope)

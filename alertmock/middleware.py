@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -59,20 +57,21 @@ class EngineMiddleware:
         # scope it holds; created here, the dict is shared by every copy, so the error boundary
         # sees it and renders the matched operation's vendor (uvicorn sends no "extensions").
         scope.setdefault("extensions", {})
-        if "\n" in scope["path"]:
+        path = scope["path"]
+        if "\n" in path:
             # Starlette mounts the API with a `.*` pattern, which stops at a newline: a path
             # parameter holding one would miss its operation and get a bare 404. Percent-encoded,
             # it reaches the operation, whose own 404 (no stored id contains "%0A") answers.
-            scope = {**scope, "path": scope["path"].replace("\n", "%0A")}
-        headers = Headers(scope=scope)
-        seen = _scan(headers.raw)
+            path = path.replace("\n", "%0A")
+            scope = {**scope, "path": path}
+        seen = _Seen(scope["headers"])
         session = seen.session or DEFAULT_SESSION
         sessions = self.runtime.sessions
         state = await sessions.open(session)
         writes = scope["method"] not in _SAFE_METHODS
-        if _is_the_mocks_own(scope["path"]):
-            if seen.has_body and scope["path"].startswith(CONTROL_PREFIX):
-                scope = _as_json(scope, headers)
+        if _is_the_mocks_own(path):
+            if seen.has_body and path.startswith(CONTROL_PREFIX):
+                scope = _as_json(scope, seen.content_type)
             bind(self.runtime, scope, session, state)
             if writes:
                 async with sessions.writing(session):
@@ -80,91 +79,50 @@ class EngineMiddleware:
             else:
                 await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        body = b""
-        fault = None
-        journaled = False
-
-        async def journal() -> None:
-            # Before the answer's last byte leaves: a client that reads the journal next (from
-            # another process, say) finds the exchange there.
-            nonlocal journaled
-            if not journaled:
-                journaled = True
-                await self._journal(scope, headers, session, body, observed, fault, started)
-
-        observed = _Observed(send, journal)
+        # One object per request: the `send` that notes the answer, and what the journal records.
+        exchange = _Exchange(self, scope, session, send)
         try:
             try:
+                bound = bind(self.runtime, scope, session, state)
+                query = scope.get("query_string", b"")
                 preferences = None
-                bind(self.runtime, scope, session, state)
-                preferences = parse_preferences(seen.prefer, scope.get("query_string", b""))
+                if seen.prefer is not None or b"__" in query:
+                    preferences = bound.preferences = parse_preferences(seen.prefer or [], query)
                 if seen.has_body:
-                    body = await self._read_body(headers, receive)
-                    scope = _sniff_content_type(scope, headers, body)
-                    receive = _replay(body, receive)
-                bind(self.runtime, scope, session, state, preferences)
-                verdict = self.runtime.faults.judge(session, scope["method"], scope["path"])
-                delay = (preferences.delay_ms / 1000 if preferences else 0) + (verdict.delay_seconds if verdict else 0)
-                if verdict is not None and verdict.delay_seconds:
-                    fault = "latency"
-                if delay:
-                    await asyncio.sleep(delay)
-                if verdict is not None and verdict.drop:
-                    fault = "drop"
-                    await _drop(scope, observed)
-                    return
-                if verdict is not None and verdict.error_status is not None:
-                    fault = "error"
-                    raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
+                    body = exchange.body = await self._read_body(seen.content_length, receive)
+                    scope = exchange.scope = bound.scope = _sniff_content_type(scope, seen.content_type, body)
+                    receive = _Replay(body, receive)
+                verdict = self.runtime.faults.judge(session, scope["method"], path)
+                if verdict is not None or preferences is not None:
+                    delay = (preferences.delay_ms / 1000 if preferences else 0) + (
+                        verdict.delay_seconds if verdict else 0
+                    )
+                    if verdict is not None and verdict.delay_seconds:
+                        exchange.fault = "latency"
+                    if delay:
+                        await asyncio.sleep(delay)
+                    if verdict is not None and verdict.drop:
+                        exchange.fault = "drop"
+                        await _drop(scope, exchange)
+                        return
+                    if verdict is not None and verdict.error_status is not None:
+                        exchange.fault = "error"
+                        raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
             except ApiError as error:
-                await render(Request(scope), error, self.runtime)(scope, receive, observed)
+                await render(Request(scope), error, self.runtime)(scope, receive, exchange)
                 return
             if writes:
                 # Another process may serve the same session: the handler's reads and writes hold together.
                 async with sessions.writing(session):
-                    await self.app(scope, receive, observed)
+                    await self.app(scope, receive, exchange)
             else:
-                await self.app(scope, receive, observed)
+                await self.app(scope, receive, exchange)
         finally:
-            await journal()
+            if not exchange.journaled:
+                await exchange.journal()
 
-    async def _journal(
-        self,
-        scope: Scope,
-        headers: Headers,
-        session: str,
-        body: bytes,
-        observed: _Observed,
-        fault: str | None,
-        started: float,
-    ) -> None:
-        routing = scope["extensions"].get("connexion_routing")
-        operation_id = routing.get("operation_id") if routing else None
-        vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
-        await self.runtime.journal.record(
-            Entry(
-                time=self.runtime.clock.now(),
-                session=session,
-                method=scope["method"],
-                path=scope["path"],
-                query=scope.get("query_string", b""),
-                headers=list(headers.raw),
-                body=bounded(body),
-                status=observed.status,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                response_headers=observed.headers,
-                response_body=bounded(b"".join(observed.body)),
-                operation_id=operation_id,
-                vendor=vendor.name if vendor is not None else None,
-                fault=fault,
-                violations=scope["extensions"].get(VIOLATIONS_EXTENSION),
-            )
-        )
-
-    async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body:
+    async def _read_body(self, declared: str | None, receive: Receive) -> bytes:
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             raise PayloadTooLargeError(f"Request body of {declared} bytes is over the limit of {self.max_body} bytes")
         chunks: list[bytes] = []
         size = 0
@@ -179,35 +137,89 @@ class EngineMiddleware:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-class _Observed:
-    """The ASGI `send` of a request, noting what was answered: status, headers, and the body up to
-    what the journal keeps."""
+class _Exchange:
+    """One request's exchange: the ASGI `send` that notes what was answered (status, headers, and
+    the body up to what the journal keeps), and the journal entry written from it, once, before
+    the answer's last byte leaves (a client that reads the journal next, from another process
+    say, finds the exchange there)."""
 
-    __slots__ = ("body", "finishing", "headers", "kept", "send", "status")
+    __slots__ = (
+        "answer",
+        "body",
+        "engine",
+        "fault",
+        "journaled",
+        "kept",
+        "request_headers",
+        "response_headers",
+        "scope",
+        "send",
+        "session",
+        "started",
+        "status",
+    )
 
-    def __init__(self, send: Send, finishing: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, engine: EngineMiddleware, scope: Scope, session: str, send: Send) -> None:
+        self.engine = engine
+        self.scope = scope
+        # The headers as they came (a relabelled body gets a scope of its own).
+        self.request_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        self.session = session
         self.send = send
-        self.finishing = finishing
+        self.started = time.perf_counter()
+        self.body = b""
+        self.fault: str | None = None
+        self.journaled = False
         self.status = 0
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.body: list[bytes] = []
+        self.response_headers: list[tuple[bytes, bytes]] = []
+        self.answer: list[bytes] = []
         self.kept = 0
 
     async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            self.headers = list(message.get("headers", ()))
-        elif message["type"] == "http.response.body":
+        kind = message["type"]
+        if kind == "http.response.body":
             chunk = message.get("body", b"")
             if chunk and self.kept <= MAX_BODY_BYTES:
-                self.body.append(chunk)
+                self.answer.append(chunk)
                 self.kept += len(chunk)
-            if not message.get("more_body", False):
-                await self.finishing()
+            if not message.get("more_body", False) and not self.journaled:
+                await self.journal()
+        elif kind == "http.response.start":
+            self.status = message["status"]
+            self.response_headers = list(message.get("headers", ()))
         await self.send(message)
+
+    async def journal(self) -> None:
+        self.journaled = True
+        scope = self.scope
+        extensions = scope["extensions"]
+        routing = extensions.get("connexion_routing")
+        operation_id = routing.get("operation_id") if routing else None
+        runtime = self.engine.runtime
+        vendor = runtime.contract.vendor_for(scope["path"], operation_id)
+        answer = self.answer
+        await runtime.journal.record(
+            Entry(
+                time=runtime.clock.now(),
+                session=self.session,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b""),
+                headers=list(self.request_headers),
+                body=bounded(self.body),
+                status=self.status,
+                duration_ms=(time.perf_counter() - self.started) * 1000,
+                response_headers=self.response_headers,
+                response_body=bounded(answer[0] if len(answer) == 1 else b"".join(answer)),
+                operation_id=operation_id,
+                vendor=vendor.name if vendor is not None else None,
+                fault=self.fault,
+                violations=extensions.get(VIOLATIONS_EXTENSION),
+            )
+        )
 
 
 def _is_the_mocks_own(path: str) -> bool:
@@ -220,30 +232,48 @@ def _is_the_mocks_own(path: str) -> bool:
     )
 
 
-@dataclass(slots=True)
+_SCANNED = frozenset(
+    (b"content-length", b"content-type", _SESSION_HEADER_RAW, b"cookie", b"prefer", b"transfer-encoding")
+)
+
+
 class _Seen:
-    session: str | None = None
-    prefer: list[str] = field(default_factory=list)
-    has_body: bool = False
+    """The headers this layer needs, in one pass over the raw ASGI list (names are lower-case);
+    the first of a repeated header, as Starlette's `Headers.get` reads it."""
 
+    __slots__ = ("content_length", "content_type", "has_body", "prefer", "session")
 
-def _scan(raw: list[tuple[bytes, bytes]]) -> _Seen:
-    """The headers this layer needs, in one pass (ASGI names are lower-case)."""
-    seen = _Seen()
-    from_cookie = None
-    for name, value in raw:
-        if name == _SESSION_HEADER_RAW:
-            if seen.session is None:
-                seen.session = value.decode("latin-1") or None
-        elif name == b"cookie":
-            if from_cookie is None:
-                from_cookie = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
-        elif name == b"prefer":
-            seen.prefer.append(value.decode("latin-1"))
-        elif name in (b"content-length", b"transfer-encoding"):
-            seen.has_body = True
-    seen.session = seen.session or from_cookie
-    return seen
+    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
+        session = from_cookie = content_length = content_type = None
+        prefer: list[str] | None = None
+        has_body = False
+        for name, value in raw:
+            if name not in _SCANNED:
+                continue
+            if name == b"content-length":
+                has_body = True
+                if content_length is None:
+                    content_length = value.decode("latin-1")
+            elif name == b"content-type":
+                if content_type is None:
+                    content_type = value.decode("latin-1")
+            elif name == _SESSION_HEADER_RAW:
+                if session is None:
+                    session = value.decode("latin-1") or None
+            elif name == b"cookie":
+                if from_cookie is None:
+                    from_cookie = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
+            elif name == b"prefer":
+                if prefer is None:
+                    prefer = []
+                prefer.append(value.decode("latin-1"))
+            elif name == b"transfer-encoding":
+                has_body = True
+        self.session: str | None = session or from_cookie
+        self.prefer = prefer
+        self.has_body = has_body
+        self.content_length: str | None = content_length
+        self.content_type: str | None = content_type
 
 
 async def _drop(scope: Scope, send: Send) -> None:
@@ -256,31 +286,37 @@ async def _drop(scope: Scope, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": True})
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
+class _Replay:
+    """The request's `receive`, giving the body already read first."""
 
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
+    __slots__ = ("body", "receive")
+
+    def __init__(self, body: bytes, receive: Receive) -> None:
+        self.body: bytes | None = body
+        self.receive = receive
+
+    async def __call__(self) -> Message:
+        body = self.body
+        if body is not None:
+            self.body = None
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+        return await self.receive()
 
 
-def _sniff_content_type(scope: Scope, headers: Headers, body: bytes) -> Scope:
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in _DEFAULT_LABELS:
+def _label(content_type: str | None) -> str:
+    return "" if content_type is None else content_type.split(";")[0].strip().lower()
+
+
+def _sniff_content_type(scope: Scope, content_type: str | None, body: bytes) -> Scope:
+    if _label(content_type) not in _DEFAULT_LABELS:
         return scope
     sniffed = _SNIFFED.get(body.lstrip()[:1])
     return scope if sniffed is None else _relabelled(scope, sniffed)
 
 
-def _as_json(scope: Scope, headers: Headers) -> Scope:
+def _as_json(scope: Scope, content_type: str | None) -> Scope:
     """The control API takes JSON only, so a body is JSON whatever its label (``curl -T``, ``-d``)."""
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    return scope if content_type == "application/json" else _relabelled(scope, "application/json")
+    return scope if _label(content_type) == "application/json" else _relabelled(scope, "application/json")
 
 
 def _relabelled(scope: Scope, content_type: str) -> Scope:

@@ -10,7 +10,7 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
@@ -19,19 +19,17 @@ from alertmock.clock import Clock
 from alertmock.config import MEMORY_STATE, Config
 from alertmock.context import Runtime
 from alertmock.contract import Contract
-from alertmock.cors import CorsPolicy, add_cors
-from alertmock.dashboard import DashboardPages
-from alertmock.edge import Edge
+from alertmock.cors import CorsPolicy
 from alertmock.error_handlers import connexion_handler
 from alertmock.errors import ApiError
 from alertmock.faults import Faults
 from alertmock.fixtures import load_fixtures
+from alertmock.front import Front
 from alertmock.generation import Generator, vocabulary
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.lifecycle import lifespan
 from alertmock.memory_store import MemorySessions
-from alertmock.middleware import EngineMiddleware
 from alertmock.resolver import HandlerResolver
 from alertmock.shims.fast_validators import fast_validator_map
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
@@ -135,16 +133,22 @@ def add_engine(app: AsyncApp, runtime: Runtime, validators: Callable[[], dict[st
     handle = connexion_handler(runtime)
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, handle)
-    # Middlewares at one position run in the order they are added. The pages come before the
-    # engine's layer: opening a page is never journaled, faulted or delayed.
-    app.add_middleware(
-        DashboardPages,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        security_schemes=runtime.contract.resolved.get("components", {}).get("securitySchemes", {}),
-        swagger_ui=config.swagger_ui,
+    # One layer outside everything of Connexion's: the edge, CORS, the error boundary, the pages
+    # and the engine's layer (sessions, faults, journal), in that order (alertmock/front.py). The
+    # engine's error boundary takes the place of Connexion's ServerErrorMiddleware (see
+    # alertmock/error_handlers.py); what Connexion adds at BEFORE_EXCEPTION later (the proxy's
+    # layer) still comes after the engine's.
+    middlewares = app.middleware.middlewares
+    middlewares[:] = [m for m in middlewares if m is not ServerErrorMiddleware]
+    middlewares.insert(
+        0,
+        partial(
+            Front,
+            runtime=runtime,
+            policy=CorsPolicy.from_config(config, runtime.contract),
+            security_schemes=runtime.contract.resolved.get("components", {}).get("securitySchemes", {}),
+            swagger_ui=config.swagger_ui,
+            log=not config.quiet,
+        ),
     )
-    app.add_middleware(EngineMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime)
-    add_cors(app, CorsPolicy.from_config(config, runtime.contract))
-    # Outside CORS too: the log line times the whole answer, and a drop closes the real connection.
-    app.middleware.middlewares.insert(0, partial(Edge, log=not config.quiet))
     app.runtime = runtime  # type: ignore[attr-defined]

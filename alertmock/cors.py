@@ -7,10 +7,12 @@ preflight allows (any the browser asks for, as Prism does, unless ``--cors-heade
 and always the ones the contract names); which response headers the page may read (every one the
 contract declares, such as ``Location``, ``WWW-Authenticate`` and ``Allow``).
 
-`add_cors` puts Starlette's CORS middleware outside everything else, Connexion's last-resort 500
-included, so faults, 413s, ``Prefer`` errors and the control API carry the headers too.
+The front layer (`alertmock/front.py`) puts Starlette's CORS middleware outside everything else,
+the error boundary included, so faults, 413s, ``Prefer`` errors and the control API carry the
+headers too.
 
-`FastCORSMiddleware` is Starlette's, with a short way through for requests without ``Origin``.
+`FastCORSMiddleware` is Starlette's, with a short way through for requests without ``Origin``
+(the front layer takes the same short way, with `vary_on_origin`).
 Most traffic to a mock is not cross-origin: test runners, curl, server-side clients, QA's
 conformance runs. For those, Starlette's `CORSMiddleware` only adds ``Vary: Origin`` to the answer,
 yet it wraps every request in parsed header objects on the way in and out (about a tenth of a
@@ -22,22 +24,18 @@ Starlette writes it. A request with an ``Origin`` takes Starlette's path unchang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
-from alertmock.control_cors import ControlApiCORS
 from alertmock.middleware import SESSION_HEADER
 
 if TYPE_CHECKING:
-    from connexion import AsyncApp
-
     from alertmock.config import Config
     from alertmock.contract import Contract
 
-__all__ = ["CorsPolicy", "FastCORSMiddleware", "add_cors"]
+__all__ = ["CorsPolicy", "FastCORSMiddleware", "vary_on_origin"]
 
 ANY = "*"
 # Headers every client of the mock may send, whatever the contract: content negotiation and the
@@ -85,17 +83,6 @@ class CorsPolicy:
         }
 
 
-def add_cors(app: AsyncApp, policy: CorsPolicy) -> None:
-    """Wrap everything in `app` (call before the app starts)."""
-    # Connexion's `add_middleware` positions all come after its ServerErrorMiddleware, whose 500
-    # would then leave without CORS headers: the layers go first in the list itself. The control
-    # API's rule for writes (named origins only) rewrites what Starlette's layer answers.
-    app.middleware.middlewares[0:0] = [
-        partial(ControlApiCORS, origins=list(policy.origins)),
-        partial(FastCORSMiddleware, **policy.middleware_options()),
-    ]
-
-
 class FastCORSMiddleware(CORSMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
@@ -104,22 +91,26 @@ class FastCORSMiddleware(CORSMiddleware):
 
         async def send_varying_on_origin(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = _vary_on_origin(list(message.get("headers", ())))
+                message["headers"] = vary_on_origin(list(message.get("headers", ())))
             await send(message)
 
         await self.app(scope, receive, send_varying_on_origin)
 
 
-def _vary_on_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def vary_on_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """Starlette's `headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])`: the Vary
     values joined into the first Vary header's place, or a new one at the end; unchanged when the
     answer already varies on Origin (Starlette would list it twice)."""
+    for name, _ in headers:
+        if name.lower() == b"vary":
+            break
+    else:
+        # Most answers: no Vary yet (one pass, no list built).
+        headers.append((b"vary", b"Origin"))
+        return headers
     varies = [value for name, value in headers if name.lower() == b"vary"]
     if any(token.strip().lower() == b"origin" for value in varies for token in value.split(b",")):
         return headers  # already varies on Origin (an answer `alertmock proxy` passes back, say)
-    if not varies:
-        headers.append((b"vary", b"Origin"))
-        return headers
     merged: list[tuple[bytes, bytes]] = []
     placed = False
     for name, value in headers:

@@ -1,14 +1,14 @@
-"""The layer the server calls first: one log line per request, and the client's connection itself.
+"""The edge of every request: one log line per request, and the client's connection itself.
 
 Like Prism, the mock prints what it answered, ``GET /api/jobs/1 200 3 ms`` (the method coloured on
 a terminal), measured outside everything else so CORS preflights and faults show too. ``--quiet``
 turns it off (the benchmark runs quiet: a line per request is a few per cent of a simple GET).
 
 A fault that drops the connection (``PUT /__mock/faults {"rules": [{"drop": ...}]}``) must look to
-the client like a real drop: no status, no headers. ASGI has no message for that, so this layer
-keeps the server's own ``send`` in the scope and `drop_connection` closes its transport (uvicorn's
-request cycle holds it). Where there is none (an in-process test client), it returns False and
-the caller cuts the answer short instead.
+the client like a real drop: no status, no headers. ASGI has no message for that, so the layer the
+server calls (`alertmock/front.py`) keeps the server's own ``send`` in the scope and
+`drop_connection` closes its transport (uvicorn's request cycle holds it). Where there is none
+(an in-process test client), it returns False and the caller cuts the answer short instead.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import logging
 import time
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope, Send
 
 logger = logging.getLogger("alertmock.access")
 
@@ -26,39 +26,31 @@ SERVER_SEND = "alertmock.server_send"
 _COLOURS = {"GET": "32", "POST": "33", "PUT": "34", "PATCH": "36", "DELETE": "31", "OPTIONS": "90", "HEAD": "90"}
 
 
-class Edge:
-    def __init__(self, app: ASGIApp, log: bool = True) -> None:
-        self.app = app
-        self.log = log
+def log_request(scope: Scope, status: int, started: float) -> None:
+    """The access log line of one request (`started`: its `time.perf_counter()`)."""
+    logger.info(
+        "%s %s%s %s %.0f ms",
+        scope["method"],
+        scope["path"],
+        "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "",
+        status or "dropped",
+        (time.perf_counter() - started) * 1000,
+    )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        scope[SERVER_SEND] = send
-        if not self.log:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 0
 
-        async def observe(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+class StatusSeen:
+    """A `send` noting the answer's status (0: none started yet, or the connection was dropped)."""
 
-        try:
-            await self.app(scope, receive, observe)
-        finally:
-            logger.info(
-                "%s %s%s %s %.0f ms",
-                scope["method"],
-                scope["path"],
-                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "",
-                status or "dropped",
-                (time.perf_counter() - started) * 1000,
-            )
+    __slots__ = ("send", "status")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.status = 0
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self.send(message)
 
 
 async def drop_connection(scope: Scope) -> bool:

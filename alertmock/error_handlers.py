@@ -16,9 +16,11 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alertmock.context import Runtime
 from alertmock.contract import Vendor
+from alertmock.edge import StatusSeen
 from alertmock.errors import (
     ApiError,
     BadRequestError,
@@ -118,3 +120,29 @@ def connexion_handler(runtime: Runtime):  # type: ignore[no-untyped-def]
         )
 
     return handle
+
+
+class ErrorBoundary:
+    """The last resort around the engine's outer layers: an exception before the answer started
+    becomes the vendor's 500 (logged with its traceback by `to_api_error`)."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = StatusSeen(send)
+        try:
+            await self.app(scope, receive, seen)
+        except Exception as exc:
+            await self.failed(scope, receive, seen, seen.status != 0, exc)
+
+    async def failed(self, scope: Scope, receive: Receive, send: Send, started: bool, exc: Exception) -> None:
+        if started:
+            # Part of an answer is out: nothing can replace it; the server closes the connection.
+            raise exc
+        request = Request(scope)
+        await render(request, to_api_error(exc, request, self.runtime), self.runtime)(scope, receive, send)

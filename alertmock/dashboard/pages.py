@@ -2,6 +2,7 @@
 
 It sits outside the engine's middleware, so opening a page is never journaled, faulted or
 delayed, and everything else passes straight through after one dictionary lookup and one prefix test.
+`find` is that test alone, for the front layer (`alertmock/front.py`), which calls the page itself.
 """
 
 from __future__ import annotations
@@ -43,17 +44,21 @@ class DashboardPages:
                 self.pages[home] = self.pages[home + "index.html"] = lambda html=html: html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            path = scope["path"]
-            page = self.pages.get(path)
-            if page is not None:
-                await page()(scope, receive, send)
-                return
-            if path.startswith(STATIC_PREFIX):
-                found = self.files.get(path[len(STATIC_PREFIX) :])
-                await (_file(found) if found else Response("Not found", 404))(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        page = self.find(scope) if scope["type"] == "http" else None
+        await (self.app if page is None else page)(scope, receive, send)
+
+    def find(self, scope: Scope) -> ASGIApp | None:
+        """The page answering this HTTP request, or None (everything but a few GETs)."""
+        if scope["method"] != "GET":
+            return None
+        path = scope["path"]
+        page = self.pages.get(path)
+        if page is not None:
+            return page()
+        if path.startswith(STATIC_PREFIX):
+            found = self.files.get(path[len(STATIC_PREFIX) :])
+            return _file(found) if found else Response("Not found", 404)
+        return None
 
 
 # Pages and scripts change with the installed version: the browser revalidates rather than guess.

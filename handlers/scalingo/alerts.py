@@ -17,6 +17,7 @@ from handlers.scalingo._durations import DurationError, parse_duration
 
 APPS = "scalingo.apps"
 ALERTS = "scalingo.alerts"
+_DURATIONS = _wire.DURATIONS  # read per attribute of every create and update
 
 
 def _creation(operation: Any) -> tuple[dict[str, Any], tuple[str, ...], dict[str, int]]:
@@ -122,7 +123,7 @@ def _attributes(given: dict[str, Any], settable: dict[str, int]) -> dict[str, An
     # The names both sides have, found by one set intersection (a create sends three or four of
     # the nine), in the contract's order so that a record's keys do not depend on the client's.
     for name in sorted(given.keys() & settable.keys(), key=settable.__getitem__):
-        if name in _wire.DURATIONS:
+        if name in _DURATIONS:
             try:
                 stored[name] = parse_duration(given[name])
             except DurationError as exc:

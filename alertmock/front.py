@@ -10,10 +10,11 @@ them.
 A request with an ``Origin`` header goes through them as separate layers: the control API's rule,
 Starlette's `CORSMiddleware`, the boundary, the pages, the engine. Most requests to a mock have
 none (test runners, curl, server-side clients, conformance runs), and for those all that the
-CORS layers do is add ``Vary: Origin``; so they take a short way: one pass over the headers, the
-page or the engine called here, and one `send` that adds ``Vary: Origin``, notes the status for
-the log line and whether the answer started, for the boundary. Stacked, those layers cost about
-a tenth of a simple GET's time. `tests/test_front.py` holds the short way to the layered one.
+CORS layers do is add ``Vary: Origin``; so they take a short way: one pass over the headers
+(shared with the engine's layer), the page or the engine called here, and one `send` that adds
+``Vary: Origin`` and notes the status, for the log line and the boundary. Stacked, those layers
+cost about a tenth of a simple GET's time. `tests/engine/test_front.py` holds the short way to
+the layered one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from alertmock.cors import CorsPolicy, vary_on_origin
 from alertmock.dashboard import DashboardPages
 from alertmock.edge import SERVER_SEND, StatusSeen, log_request
 from alertmock.error_handlers import ErrorBoundary
-from alertmock.middleware import EngineMiddleware
+from alertmock.middleware import EngineMiddleware, Seen
 
 __all__ = ["Front"]
 
@@ -66,11 +67,15 @@ class Front:
         started = time.perf_counter() if self.log else 0.0
         answer: _Answer | StatusSeen | None = None
         try:
-            if self.short_way and _without_origin(scope["headers"]):
+            seen = Seen(scope["headers"])
+            if self.short_way and not seen.origin:
                 answer = _Answer(send)
                 try:
                     page = self.pages.find(scope)
-                    await (self.engine if page is None else page)(scope, receive, answer)
+                    if page is None:
+                        await self.engine.serve(scope, receive, answer, seen)
+                    else:
+                        await page(scope, receive, answer)
                 except Exception as exc:
                     await self.boundary.failed(scope, receive, answer, answer.started, exc)
             elif self.log:
@@ -81,14 +86,6 @@ class Front:
         finally:
             if self.log:
                 log_request(scope, answer.status if answer is not None else 0, started)
-
-
-def _without_origin(headers: list[tuple[bytes, bytes]]) -> bool:
-    # A loop, not all(...): a generator costs more than the few headers a request has.
-    for name, _ in headers:  # noqa: SIM110
-        if name == b"origin":
-            return False
-    return True
 
 
 class _Answer:

@@ -23,7 +23,7 @@ from alertmock.context import Runtime, bind
 from alertmock.edge import drop_connection
 from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
-from alertmock.journal import MAX_BODY_BYTES, Entry, bounded
+from alertmock.journal import MAX_BODY_BYTES, MAX_BODY_CHARS, Entry, bounded
 from alertmock.preferences import parse_preferences
 from alertmock.store import DEFAULT_SESSION
 
@@ -53,6 +53,10 @@ class EngineMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.serve(scope, receive, send, Seen(scope["headers"]))
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send, seen: Seen) -> None:
+        """An HTTP request whose headers the caller has scanned (the front layer does, once)."""
         # Connexion records the matched operation in scope["extensions"], on whatever copy of the
         # scope it holds; created here, the dict is shared by every copy, so the error boundary
         # sees it and renders the matched operation's vendor (uvicorn sends no "extensions").
@@ -64,7 +68,6 @@ class EngineMiddleware:
             # it reaches the operation, whose own 404 (no stored id contains "%0A") answers.
             path = path.replace("\n", "%0A")
             scope = {**scope, "path": path}
-        seen = _Seen(scope["headers"])
         session = seen.session or DEFAULT_SESSION
         sessions = self.runtime.sessions
         state = await sessions.open(session)
@@ -201,6 +204,7 @@ class _Exchange:
         runtime = self.engine.runtime
         vendor = runtime.contract.vendor_for(scope["path"], operation_id)
         answer = self.answer
+        answered = answer[0] if len(answer) == 1 else b"".join(answer)
         await runtime.journal.record(
             Entry(
                 time=runtime.clock.now(),
@@ -209,11 +213,11 @@ class _Exchange:
                 path=scope["path"],
                 query=scope.get("query_string", b""),
                 headers=list(self.request_headers),
-                body=bounded(self.body),
+                body=body if len(body := self.body) <= MAX_BODY_CHARS else bounded(body),
                 status=self.status,
                 duration_ms=(time.perf_counter() - self.started) * 1000,
                 response_headers=self.response_headers,
-                response_body=bounded(answer[0] if len(answer) == 1 else b"".join(answer)),
+                response_body=answered if len(answered) <= MAX_BODY_CHARS else bounded(answered),
                 operation_id=operation_id,
                 vendor=vendor.name if vendor is not None else None,
                 fault=self.fault,
@@ -233,20 +237,21 @@ def _is_the_mocks_own(path: str) -> bool:
 
 
 _SCANNED = frozenset(
-    (b"content-length", b"content-type", _SESSION_HEADER_RAW, b"cookie", b"prefer", b"transfer-encoding")
+    (b"content-length", b"content-type", _SESSION_HEADER_RAW, b"cookie", b"prefer", b"origin", b"transfer-encoding")
 )
 
 
-class _Seen:
-    """The headers this layer needs, in one pass over the raw ASGI list (names are lower-case);
-    the first of a repeated header, as Starlette's `Headers.get` reads it."""
+class Seen:
+    """The headers the outer layers need, in one pass over the raw ASGI list (names are lower-case);
+    the first of a repeated header, as Starlette's `Headers.get` reads it. `origin`: whether the
+    request has one (the front layer's choice of way)."""
 
-    __slots__ = ("content_length", "content_type", "has_body", "prefer", "session")
+    __slots__ = ("content_length", "content_type", "has_body", "origin", "prefer", "session")
 
     def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
         session = from_cookie = content_length = content_type = None
         prefer: list[str] | None = None
-        has_body = False
+        has_body = origin = False
         for name, value in raw:
             if name not in _SCANNED:
                 continue
@@ -267,11 +272,14 @@ class _Seen:
                 if prefer is None:
                     prefer = []
                 prefer.append(value.decode("latin-1"))
+            elif name == b"origin":
+                origin = True
             elif name == b"transfer-encoding":
                 has_body = True
         self.session: str | None = session or from_cookie
         self.prefer = prefer
         self.has_body = has_body
+        self.origin = origin
         self.content_length: str | None = content_length
         self.content_type: str | None = content_type
 

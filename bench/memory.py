@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(server: Server, scenarios: tuple[Scenario, ...], requests: int, creates: int) -> Figures:
     cpu = _cpu_seconds(server.process.pid)
-    started = server.rss_mib()
+    started = server.started_mib
     for scenario in scenarios:
         seed(server.base, scenario)
     seeded = server.rss_mib()

@@ -211,7 +211,10 @@ def _print_table(
     print()
     for name, server in servers.items():
         startup, rss = server.startup_s, memory[name]
-        print(f"{name:<9} start-up {startup:5.2f} s (launch to first 200)   RSS {rss:6.1f} MiB after the run")
+        print(
+            f"{name:<9} start-up {startup:5.2f} s (launch to first 200)   "
+            f"RSS {server.started_mib:6.1f} MiB after start-up, {rss:6.1f} MiB after the run"
+        )
     if prism_skip:
         print(f"prism     {prism_skip}")
     for name, server in servers.items():
@@ -230,7 +233,13 @@ def _write_json(
 ) -> None:
     data = {
         "servers": {
-            name: {"startup_s": s.startup_s, "rss_mib": memory[name], "notes": s.notes} for name, s in servers.items()
+            name: {
+                "startup_s": s.startup_s,
+                "rss_started_mib": s.started_mib,
+                "rss_mib": memory[name],
+                "notes": s.notes,
+            }
+            for name, s in servers.items()
         },
         "scenarios": {
             scenario.name: {name: [vars(r) for r in results.get((name, scenario.name), [])] for name in servers}

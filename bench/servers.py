@@ -29,6 +29,8 @@ class Server:
     startup_s: float
     log: Path
     notes: list[str] = field(default_factory=list)
+    # Resident memory once it answered: what start-up loaded, before any data or traffic.
+    started_mib: float = 0.0
 
     def rss_mib(self) -> float:
         """Resident memory of the server and its child processes (npx/node spawn some)."""
@@ -99,7 +101,9 @@ def start(name: str, command: list[str], probe: Scenario, cpu: str | None, log_d
             return None
         status, _ = call(base, probe, timeout=1.0)
         if status == probe.expect:
-            return Server(name, process, base, time.perf_counter() - started, log)
+            server = Server(name, process, base, time.perf_counter() - started, log)
+            server.started_mib = server.rss_mib()
+            return server
         time.sleep(0.005)
     process.kill()
     print(f"  {name} did not answer {probe.expect} within 60 s; see {log}", file=sys.stderr)

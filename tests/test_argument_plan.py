@@ -73,3 +73,62 @@ def test_plan_matches_get_arguments(
 
 def test_every_contract_operation_is_compared() -> None:
     assert {o.operation_id for o in OPERATIONS} == set(CONTRACT.operations)
+
+
+def _operation_with_defaults() -> OpenAPIOperation:
+    spec = Specification.load(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "defaults", "version": "1"},
+            "paths": {
+                "/things/{thing-id}": {
+                    "get": {
+                        "operationId": "things.get",
+                        "parameters": [
+                            {"name": "thing-id", "in": "path", "required": True, "schema": {"type": "string"}},
+                            {"name": "size", "in": "query", "schema": {"type": "integer", "default": 1}},
+                            {"name": "flag", "in": "query", "schema": {"type": "boolean", "default": True}},
+                            {"name": "word", "in": "query", "schema": {"type": "string", "default": "a"}},
+                            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}, "default": ["x"]}},
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+    )
+    return OpenAPIOperation.from_spec(
+        spec, path="/things/{thing-id}", method="get", resolver=Resolver(function_resolver=lambda _: print)
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"size": 1.0}, {"flag": 1}, {"size": 5, "word": "b"}, {"tags": ["y"]}, {"other": "z"}],
+)
+@pytest.mark.parametrize("scalar_only", [True, False], ids=["scalar defaults", "an array default"])
+def test_defaults_merge_as_get_arguments_does_value_for_value_and_type_for_type(
+    query: dict[str, Any], scalar_only: bool
+) -> None:
+    operation = _operation_with_defaults()
+    if scalar_only:
+        operation._parameters = [p for p in operation.parameters if p["name"] != "tags"]
+    arguments, path = ["thing_id", "size", "flag", "word", "tags", "other"], {"thing_id": "t1"}
+    for _ in range(2):  # the second request reads what the first planned
+        expected = get_arguments(
+            operation,
+            path_params=dict(path),
+            query_params=dict(query),
+            body=None,
+            files={},
+            arguments=arguments,
+            has_kwargs=False,
+            sanitize=sanitized,
+            content_type="application/json",
+        )
+        plan = ArgumentPlan(operation, arguments, False, sanitized)
+        got = plan.arguments(dict(path), dict(query), None, "application/json")
+        assert got == expected
+        assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in expected.items()}
+        if "tags" in got:
+            got["tags"].append("changed by a handler")  # never seen by the next request

@@ -27,6 +27,18 @@ __all__ = ["ArgumentPlan"]
 
 # Per-content-type entries kept per operation: keyed by what clients send, so bounded.
 _PER_OPERATION = 32
+# Values that `deepcopy` returns as they are.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _merged(defaults: dict[str, t.Any], query: dict[str, t.Any]) -> dict[str, t.Any]:
+    """`deep_merge(deepcopy(defaults), query)` for scalar defaults: a value equal to the default
+    keeps the default (``1`` against ``True`` stays ``True``), as `deep_merge` does."""
+    merged = dict(defaults)
+    for name, value in query.items():
+        if name not in merged or merged[name] != value:
+            merged[name] = value
+    return merged
 
 
 class ArgumentPlan:
@@ -47,6 +59,12 @@ class ArgumentPlan:
             if has_kwargs or sanitize(name) in arguments
         ]
         self._query_defaults = _get_query_defaults(query)
+        # Scalar defaults (the usual page sizes and flags) merge without `deepcopy`: nothing in
+        # them can be shared with, or changed by, a handler. Anything else takes Connexion's way.
+        self._scalar_defaults = all(type(value) in _SCALARS for value in self._query_defaults.values())
+        # Path parameters the contract does not declare under their routed name (a name Connexion
+        # made an identifier of): sanitised once per name, which comes from the routes, not clients.
+        self._undeclared: BoundedCache[str, str] = BoundedCache(_PER_OPERATION)
         self.reads_query = bool(self._query)
         # TRACE never takes a body (RFC 7231 4.3.8), as in `get_arguments`.
         self.takes_body = operation.is_request_body_defined and operation.method.upper() != "TRACE"
@@ -71,11 +89,17 @@ class ArgumentPlan:
             planned = self._path.get(name)
             if planned is None:
                 # A path parameter the contract does not declare is passed through, as Connexion does.
-                kwargs[self._sanitize(name)] = value
+                key = self._undeclared.get(name)
+                if key is None:
+                    key = self._undeclared.put(name, self._sanitize(name))
+                kwargs[key] = value
             else:
                 kwargs[planned[0]] = _get_val_from_param(value, planned[1])
         if self._query_defaults:
-            query_params = deep_merge(deepcopy(self._query_defaults), query_params)
+            if self._scalar_defaults:
+                query_params = _merged(self._query_defaults, query_params)
+            else:
+                query_params = deep_merge(deepcopy(self._query_defaults), query_params)
         for name, key, definition in self._query:
             if name in query_params:
                 kwargs[key] = _get_val_from_param(query_params[name], definition)

@@ -2,6 +2,13 @@
 
 Connexion ignores ``Accept``; here the operation's documented media types for the response
 status are the offer, the request's ``Accept`` header is the demand, and no match is a 406.
+
+`bytes_response` builds the usual answer (bytes, one media type, no headers of its own) as a
+Starlette `Response` without `Response.__init__`'s generic steps (rendering checks, a headers dict
+lower-cased, encoded and scanned, the status tested, the `text/*` charset rule re-derived): the
+same attributes set to the same values, the Content-Type value encoded once per media type. It
+serves both apps (`create_app(planned=False)` too), so `tests/test_lean_response.py` holds it to
+`Response` attribute for attribute and message for message; it is listed in the shims' inventory.
 """
 
 from __future__ import annotations
@@ -36,12 +43,11 @@ def respond_for(operation: Operation, body: Any, status: int, headers: Mapping[s
     if not content or body is None:
         return Response(status_code=status, headers=dict(headers or {}))
     media_type = negotiate(tuple(content), request_header("accept"))
-    return Response(
-        serialise(body, media_type, content[media_type].get("schema", {})),
-        status_code=status,
-        headers=dict(headers or {}),
-        media_type=media_type,
-    )
+    serialised = serialise(body, media_type, content[media_type].get("schema", {}))
+    if not headers:
+        # The usual answer: bytes in one media type, no headers of its own.
+        return bytes_response(serialised, status, media_type)
+    return Response(serialised, status_code=status, headers=dict(headers), media_type=media_type)
 
 
 def serialise(body: Any, media_type: str, schema: Mapping[str, Any]) -> bytes:
@@ -111,10 +117,54 @@ def _matches(media_range: str, media_type: str) -> bool:
 
 
 def is_json(media_type: str) -> bool:
-    essence = media_type.split(";")[0].strip().lower()
-    return essence.endswith("/json") or essence.endswith("+json")
+    kind = _kinds.get(media_type)
+    if kind is None:
+        kind = _kinds.put(media_type, _kind(media_type))
+    return kind == "json"  # type: ignore[no-any-return]
 
 
 def is_xml(media_type: str) -> bool:
+    kind = _kinds.get(media_type)
+    if kind is None:
+        kind = _kinds.put(media_type, _kind(media_type))
+    return kind == "xml"  # type: ignore[no-any-return]
+
+
+# Media type -> "json", "xml" or "": asked of every answer, for the contract's few media types
+# (and what clients send in Content-Type, so bounded).
+_kinds: BoundedCache[str, str] = BoundedCache(256)
+
+
+def _kind(media_type: str) -> str:
     essence = media_type.split(";")[0].strip().lower()
-    return essence.endswith("/xml") or essence.endswith("+xml")
+    for kind in ("json", "xml"):
+        if essence.endswith("/" + kind) or essence.endswith("+" + kind):
+            return kind
+    return ""
+
+
+# Media type -> its Content-Type header value; media types come from the contract, so few.
+_content_types: BoundedCache[str, bytes] = BoundedCache(128)
+
+
+def bytes_response(body: bytes, status_code: int, media_type: str) -> Response:
+    """`Response(body, status_code=status_code, headers={}, media_type=media_type)`, for bytes."""
+    if type(body) is not bytes or status_code < 200 or status_code in (204, 304):
+        return Response(body, status_code=status_code, headers={}, media_type=media_type)
+    content_type = _content_types.get(media_type)
+    if content_type is None:
+        content_type = _content_types.put(media_type, _content_type(media_type))
+    response = Response.__new__(Response)
+    response.status_code = status_code
+    response.media_type = media_type  # type: ignore[assignment]
+    response.background = None
+    response.body = body
+    response.raw_headers = [(b"content-length", str(len(body)).encode("latin-1")), (b"content-type", content_type)]
+    return response
+
+
+def _content_type(media_type: str) -> bytes:
+    # `Response.init_headers`' rule: a text type without a charset gets the response's.
+    if media_type.startswith("text/") and "charset=" not in media_type.lower():
+        media_type += "; charset=" + Response.charset
+    return media_type.encode("latin-1")

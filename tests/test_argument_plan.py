@@ -89,7 +89,11 @@ def _operation_with_defaults() -> OpenAPIOperation:
                             {"name": "size", "in": "query", "schema": {"type": "integer", "default": 1}},
                             {"name": "flag", "in": "query", "schema": {"type": "boolean", "default": True}},
                             {"name": "word", "in": "query", "schema": {"type": "string", "default": "a"}},
-                            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}, "default": ["x"]}},
+                            {
+                                "name": "tags",
+                                "in": "query",
+                                "schema": {"type": "array", "items": {"type": "string"}, "default": ["x"]},
+                            },
                         ],
                         "responses": {"200": {"description": "ok"}},
                     }

@@ -382,3 +382,18 @@ def test_a_routing_memo_that_forgets_the_method_is_caught(monkeypatch: pytest.Mo
     monkeypatch.setattr(planned_app.IndexedRoutingMiddleware, "__init__", method_blind)
     with pytest.raises(AssertionError):
         test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
+
+
+def test_an_exception_layer_that_hands_its_handler_another_request_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The planned app's exception layer builds its request only when it handles an exception
+    # (alertmock/shims/exception_layer.py); built from anything but the request's own scope, the
+    # engine's error answers (a 405 names the method) would differ.
+    from starlette.requests import Request
+
+    from alertmock.shims import exception_layer
+
+    monkeypatch.setattr(
+        exception_layer, "Request", lambda scope, receive, send: Request({**scope, "method": "PATCH"}, receive, send)
+    )
+    with pytest.raises(AssertionError):
+        test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()

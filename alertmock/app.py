@@ -78,7 +78,8 @@ def create_runtime(config: Config) -> Runtime:
         max_sessions=config.max_sessions,
         idle_seconds=config.session_idle_seconds,
     )
-    return Runtime(config, contract, sessions, clock, ids, generator, Journal(config.journal_size), Faults(config.seed))
+    journal = Journal(config.journal_size, config.journal_bytes)
+    return Runtime(config, contract, sessions, clock, ids, generator, journal, Faults(config.seed))
 
 
 def create_app(config: Config | None = None, *, planned: bool = True) -> AsyncApp:

@@ -51,6 +51,7 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
     parser.add_argument("--journal-size", type=int, help="requests kept in the request journal")
+    parser.add_argument("--journal-bytes", type=int, help="bytes of bodies the journal keeps in all (default 8 MiB)")
     parser.add_argument(
         "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
     )
@@ -137,6 +138,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         collection_cap=getattr(args, "collection_cap", None),
         max_sessions=args.max_sessions,
         journal_size=args.journal_size,
+        journal_bytes=getattr(args, "journal_bytes", None),
         validate_responses=getattr(args, "validate_responses", None),
         admin_token=getattr(args, "admin_token", None),
         cors_headers=_listed(args.cors_headers),

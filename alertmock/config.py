@@ -22,6 +22,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 DEFAULT_JOURNAL_SIZE = 1000
+# The bodies the journal keeps, sent and answered, at most this many bytes in all: a thousand
+# answers of a few hundred KiB would otherwise hold hundreds of MiB.
+DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
 DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
 MEMORY_STATE = "memory"
 _SHARED_STATE_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -47,6 +50,7 @@ class Config:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     session_idle_seconds: float = DEFAULT_SESSION_IDLE_SECONDS
     journal_size: int = DEFAULT_JOURNAL_SIZE
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     # Request headers a CORS preflight may ask for besides the contract's; None: any it asks for.
     cors_headers: tuple[str, ...] | None = None
@@ -78,7 +82,7 @@ class Config:
             )
         if self.shutdown_timeout < 0:
             raise ConfigError(f"--shutdown-timeout {self.shutdown_timeout}: must not be negative")
-        for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size", "workers"):
+        for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size", "journal_bytes", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} {getattr(self, name)}: must be at least 1")
         try:

@@ -168,13 +168,26 @@ def _status_range(text: str) -> tuple[int, int]:
 
 
 class Journal:
-    def __init__(self, size: int) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+    """At most `size` entries whose bodies hold at most `max_bytes` in all (the newest is always
+    kept): bounded by entries alone, a journal of large answers held hundreds of MiB."""
+
+    def __init__(self, size: int, max_bytes: int | None = None) -> None:
+        self._entries: deque[Entry] = deque()
+        self._size = size
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._ids = itertools.count(1)
 
     async def record(self, entry: Entry) -> None:
         entry.id = next(self._ids)
-        self._entries.append(entry)
+        entries = self._entries
+        entries.append(entry)
+        self._bytes += len(entry.body) + len(entry.response_body)
+        while len(entries) > self._size or (
+            self._max_bytes is not None and self._bytes > self._max_bytes and len(entries) > 1
+        ):
+            gone = entries.popleft()
+            self._bytes -= len(gone.body) + len(gone.response_body)
 
     async def entries(self, query: Query) -> list[dict[str, Any]]:
         """Oldest first."""
@@ -185,4 +198,5 @@ class Journal:
         removed = len(self._entries) - len(kept)
         self._entries.clear()
         self._entries.extend(kept)
+        self._bytes = sum(len(e.body) + len(e.response_body) for e in kept)
         return removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .conftest import KEY
 
 
@@ -59,6 +61,20 @@ def test_journal_is_bounded_and_per_session(widgets_factory) -> None:
     assert client.delete("/__mock/requests").status_code == 204
     assert client.get("/__mock/requests").json()["requests"] == []
     assert len(client.get("/__mock/requests", headers={"X-Mock-Session": "other"}).json()["requests"]) == 1
+
+
+def test_journal_keeps_bodies_within_its_byte_budget(widgets_factory) -> None:
+    # Each entry keeps ~4 KB of bodies (the ~2 KB request and its echo) against a 9 KB budget: the
+    # newest two fit, whatever --journal-size.
+    client = widgets_factory(journal_size=100, journal_bytes=9_000)
+    names = [f"{i}" * 2_000 for i in range(4)]
+    for name in names:
+        client.post("/w/items", json={"item": {"name": name}}, headers=KEY)
+    kept = client.get("/__mock/requests").json()["requests"]
+    assert [json.loads(e["body"])["item"]["name"] for e in kept] == names[-2:]
+    # An entry larger than the whole budget is still kept: the newest always stays.
+    client.post("/w/items", json={"item": {"name": "z" * 9_000}}, headers=KEY)
+    assert len(client.get("/__mock/requests").json()["requests"]) == 1
 
 
 def test_fault_error_rate_one_fails_every_matching_request_in_vendor_format(widgets) -> None:

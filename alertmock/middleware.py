@@ -93,6 +93,7 @@ class EngineMiddleware:
                     preferences = bound.preferences = parse_preferences(seen.prefer or [], query)
                 if seen.has_body:
                     body = exchange.body = await self._read_body(seen.content_length, receive)
+                    scope, body = _in_utf8(scope, seen.content_type, body)
                     scope = exchange.scope = bound.scope = _sniff_content_type(scope, seen.content_type, body)
                     receive = _Replay(body, receive)
                 verdict = self.runtime.faults.judge(session, scope["method"], path)
@@ -320,6 +321,34 @@ def _sniff_content_type(scope: Scope, content_type: str | None, body: bytes) -> 
         return scope
     sniffed = _SNIFFED.get(body.lstrip()[:1])
     return scope if sniffed is None else _relabelled(scope, sniffed)
+
+
+def _in_utf8(scope: Scope, content_type: str | None, body: bytes) -> tuple[Scope, bytes]:
+    """A JSON body in another declared charset (``application/json; charset=latin-1``), as UTF-8.
+
+    Connexion's validator decodes a body by its declared charset, but the handler's arguments are
+    parsed as UTF-8, the only encoding JSON between systems may use (RFC 8259): the handler got
+    nothing and failed with a 500. Transcoded here, before either reads it, both see one text. A
+    charset Python does not know, or bytes it cannot decode, are left for the validator's 400.
+    """
+    if content_type is None or "charset" not in content_type.lower():
+        return scope, body
+    label = _label(content_type)
+    if label != "application/json" and not label.endswith("+json"):
+        return scope, body
+    charset = next(
+        (p.split("=", 1)[1].strip().strip('"').lower() for p in content_type.split(";")[1:] if "=" in p),
+        "utf-8",
+    )
+    if charset.replace("-", "").replace("_", "") == "utf8":
+        return scope, body
+    try:
+        utf8 = body.decode(charset).encode("utf-8")
+    except (LookupError, UnicodeError):
+        return scope, body
+    scope = _relabelled(scope, label)
+    MutableHeaders(scope=scope)["content-length"] = str(len(utf8))
+    return scope, utf8
 
 
 def _as_json(scope: Scope, content_type: str | None) -> Scope:

@@ -200,6 +200,14 @@ EDGE_CASES: list[tuple[str, str, dict[str, Any]]] = [
         "POST",
         "/w/items",
         {
+            "headers": {**KEY, "Content-Type": "application/json;charset=latin-1"},
+            "content": b'{"item": {"name": "\xe9"}}',
+        },
+    ),
+    (
+        "POST",
+        "/w/items",
+        {
             "headers": {**KEY, "Content-Type": "application/xml"},
             "content": b'<request><item name="x" size="3"/></request>',
         },

@@ -45,6 +45,20 @@ def test_invalid_utf8_is_400_not_500(widgets) -> None:
     assert response.status_code == 400
 
 
+def test_json_in_a_declared_charset_reaches_the_handler_as_its_text(widgets) -> None:
+    # Validated by its declared charset, the body used to reach the handler as nothing: a 500.
+    body = '{"item": {"name": "Café"}}'.encode("latin-1")
+    for content_type in ("application/json;charset=latin-1", 'application/json; charset="ISO-8859-1"'):
+        response = widgets.post("/w/items", content=body, headers={**KEY, "Content-Type": content_type})
+        assert response.status_code == 201, response.text
+        assert response.json()["name"] == "Café"
+
+
+def test_json_in_an_unknown_charset_is_400_not_500(widgets) -> None:
+    headers = {**KEY, "Content-Type": "application/json;charset=no-such-charset"}
+    assert widgets.post("/w/items", content=b'{"item": {"name": "x"}}', headers=headers).status_code == 400
+
+
 def test_xml_body_reaches_the_handler_as_data(widgets) -> None:
     xml = b'<request><item name="y" size="3"/></request>'
     response = widgets.post("/w/items", content=xml, headers={**KEY, "Content-Type": "application/xml"})

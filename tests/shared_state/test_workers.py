@@ -32,8 +32,14 @@ def in_parallel(calls: list[Callable[[], Answer]], workers: int = POOL) -> list[
         return list(pool.map(lambda call: call(), calls))
 
 
-def processes_answering(served: Served, tries: int = 60) -> set[int]:
-    return {served.request("GET", "/__mock/health").json()["process"] for _ in range(tries)}
+def processes_answering(served: Served, expected: int = 2, seconds: float = 30.0) -> set[int]:
+    """The worker processes seen answering, asking until `expected` have or `seconds` pass: the
+    server is ready when its first worker is, and on a loaded machine the second starts later."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < expected and time.monotonic() < deadline:
+        seen |= {served.request("GET", "/__mock/health").json()["process"] for _ in range(20)}
+    return seen
 
 
 def test_two_workers_are_one_mock(serve: Callable[..., Served], redis_url: str) -> None:

@@ -137,6 +137,7 @@ class Contract:
             for kind, parents in extension.get("seed-parents", {}).items()
         }
         self.operations: dict[str, Operation] = {}
+        self._vendor_of_operation: dict[str, Vendor] = {}  # memo: asked once per journaled request
         self._path_methods: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
         shared = _responses_shared_across_tags(self.resolved.get("paths", {}))
         servers = self.resolved.get("servers") or [{"url": ""}]
@@ -194,12 +195,16 @@ class Contract:
 
     def vendor_for(self, path: str, operation_id: str | None = None) -> Vendor | None:
         """The vendor of the matched operation, else the first whose path-pattern matches."""
-        operation = self.operations.get(operation_id) if operation_id else None
-        if operation is not None:
-            tags = set(operation.tags)
-            for vendor in self.vendors:
-                if vendor.tags & tags:
-                    return vendor
+        if operation_id:
+            if (known := self._vendor_of_operation.get(operation_id)) is not None:
+                return known
+            operation = self.operations.get(operation_id)
+            if operation is not None:
+                tags = set(operation.tags)
+                for vendor in self.vendors:
+                    if vendor.tags & tags:
+                        self._vendor_of_operation[operation_id] = vendor
+                        return vendor
         return next((v for v in self.vendors if v.pattern.search(path)), None)
 
     def allowed_methods(self, path: str) -> tuple[str, ...]:

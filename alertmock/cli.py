@@ -58,7 +58,7 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    serve = sub.add_parser("serve", help="run the mock (uvicorn)", description="Run the mock on a real HTTP server.")
+    serve = sub.add_parser("serve", help=_HELP["serve"], description="Run the mock on a real HTTP server.")
     _add_server_arguments(serve)
     serve.add_argument("--fixtures", type=Path, help="fixtures directory (env ALERTMOCK_FIXTURES)")
     serve.add_argument("--collection-cap", type=int, help="records kept per collection and session")
@@ -87,7 +87,7 @@ def _proxy_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     proxy = sub.add_parser(
         "proxy",
-        help="check live traffic to the real services against the contract",
+        help=_HELP["proxy"],
         description="Forward every request to the real service and check both halves of each exchange against the "
         "contract; violations are reported on the response, at /__mock/violations and on exit.",
     )
@@ -96,7 +96,7 @@ def _proxy_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    lint = sub.add_parser("lint", help="check the contract", description="Validate the contract and its examples.")
+    lint = sub.add_parser("lint", help=_HELP["lint"], description="Validate the contract and its examples.")
     lint.add_argument("--spec", type=Path, help="root of the contract (default openapi.yaml)")
 
 
@@ -105,23 +105,36 @@ def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
     verify = sub.add_parser(
         "verify",
-        help="check a deployment (or the mock) against the contract",
+        help=_HELP["verify"],
         description="Run Schemathesis against one vendor's operations of a deployment; non-zero exit on any failure.",
     )
     add_arguments(verify)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Every command's options; building it reads no file (``--help`` works anywhere)."""
+_HELP = {
+    "serve": "run the mock (uvicorn)",
+    "proxy": "check live traffic to the real services against the contract",
+    "lint": "check the contract",
+    "verify": "check a deployment (or the mock) against the contract",
+}
+_COMMANDS = {"serve": _serve_parser, "proxy": _proxy_parser, "lint": _lint_parser, "verify": _verify_parser}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's options; building it reads no file (``--help`` works anywhere).
+
+    With `only`, the other commands are listed without their options: the proxy's and `verify`'s
+    import their modules (httpx among them), which `serve` would pay for at every start."""
     from alertmock import __version__
 
     parser = argparse.ArgumentParser(prog="alertmock", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"alertmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    _serve_parser(sub)
-    _proxy_parser(sub)
-    _lint_parser(sub)
-    _verify_parser(sub)
+    for name, add in _COMMANDS.items():
+        if only in (None, name):
+            add(sub)
+        else:
+            sub.add_parser(name, help=_HELP[name])
     return parser
 
 
@@ -292,8 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     leave_out_unused_modules()
     from alertmock.proxy.cli import vendor_flags
 
-    parser = build_parser()
-    args = parser.parse_args(vendor_flags(sys.argv[1:] if argv is None else argv))
+    argv = vendor_flags(sys.argv[1:] if argv is None else argv)
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(command if command in _COMMANDS else None)
+    args = parser.parse_args(argv)
     try:
         if args.command == "proxy":
             from alertmock.proxy.cli import main as proxy

@@ -35,8 +35,11 @@ def test_serve_loads_neither_the_verify_tools_nor_clients_it_never_calls() -> No
     assert "connexion" in modules and "alertmock.app" in modules  # the app was built
     # `verify`'s Schemathesis and what it brings (installed here: the test extra includes verify).
     assert not modules & {"schemathesis", "hypothesis", "pytest"}
-    # httpx's command-line client (click's rich output, pygments): Connexion imports httpx.
-    assert not modules & {"rich", "pygments"}
+    # httpx (and its command-line client: click's rich output, pygments), which Connexion imports
+    # for remote OAuth token info and Starlette's test client; `verify` and the proxy use it.
+    assert not modules & {"httpx", "starlette.testclient", "rich", "pygments"}
+    # The other commands' modules: `serve` builds only its own options.
+    assert not {m for m in modules if m.startswith(("alertmock.tools.verify", "alertmock.proxy.app"))}
     # requests, which Connexion imports to fetch remote $refs, with its HTTP stack.
     assert not modules & {"urllib3", "charset_normalizer"}
     # Faker loads when data is first generated, not at start-up.
@@ -57,6 +60,31 @@ def test_requests_left_out_of_connexion_is_there_for_whoever_uses_it() -> None:
         from requests.adapters import HTTPAdapter
         assert connexion.json_schema.requests.Session is requests.Session
         assert isinstance(HTTPAdapter(), requests.adapters.BaseAdapter)
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_httpx_and_the_test_client_left_out_of_connexion_are_there_for_whoever_uses_them() -> None:
+    check = textwrap.dedent(
+        """
+        import sys
+        from alertmock.process import leave_out_unused_modules
+        leave_out_unused_modules()
+        assert "httpx" not in sys.modules and "starlette.testclient" not in sys.modules
+        import connexion
+        import connexion.security
+        # Connexion's OAuth handler builds an httpx client: the real class, imported now.
+        assert connexion.security.httpx.AsyncClient is sys.modules["httpx"].AsyncClient
+        # `App.test_client()` gives Starlette's real test client, and it serves the app.
+        app = connexion.AsyncApp(__name__)
+        client = app.test_client()
+        from starlette.testclient import TestClient
+        assert isinstance(client, TestClient)
+        assert client.get("/nowhere").status_code == 404
         print("ok")
         """
     )

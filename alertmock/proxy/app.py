@@ -13,13 +13,10 @@ from alertmock.app import add_engine, create_runtime, new_app
 from alertmock.config import Config
 from alertmock.lifecycle import lifespan
 from alertmock.proxy.forwarding import Forwarder
-from alertmock.proxy.ledger import ViolationLog
+from alertmock.proxy.ledger import VIOLATIONS, ViolationLog
 from alertmock.proxy.middleware import ProxyMiddleware, ProxySettings
 
 __all__ = ["VIOLATIONS", "create_proxy_app"]
-
-# Where the control API finds the proxy's violation log (absent when serving the mock).
-VIOLATIONS = "proxy.violations"
 
 
 def create_proxy_app(config: Config, settings: ProxySettings) -> AsyncApp:

@@ -7,9 +7,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alertmock.config import Config
-from alertmock.proxy.forwarding import Upstreams
+
+if TYPE_CHECKING:
+    from alertmock.proxy.forwarding import Upstreams
 
 __all__ = ["add_arguments", "main", "vendor_flags"]
 
@@ -56,6 +59,8 @@ def vendor_flags(argv: Sequence[str]) -> list[str]:
 
 def upstreams_from(values: Sequence[str], vendors: Sequence[str]) -> Upstreams:
     """`--upstream` values: a URL for every vendor, or ``VENDOR=URL`` for one. Raises ValueError."""
+    from alertmock.proxy.forwarding import Upstreams  # httpx: only `alertmock proxy` needs it
+
     default: str | None = None
     by_vendor: dict[str, str] = {}
     for value in values:

@@ -6,8 +6,7 @@ from starlette.responses import Response
 
 from alertmock.context import current_runtime, current_session
 from alertmock.negotiation import respond
-from alertmock.proxy.app import VIOLATIONS
-from alertmock.proxy.ledger import ViolationLog
+from alertmock.proxy.ledger import VIOLATIONS, ViolationLog
 from alertmock.proxy.report import summary_json
 
 

@@ -77,6 +77,21 @@ def test_journal_keeps_bodies_within_its_byte_budget(widgets_factory) -> None:
     assert len(client.get("/__mock/requests").json()["requests"]) == 1
 
 
+def test_journal_counts_a_repeated_answer_once_so_polling_keeps_its_history(widgets_factory) -> None:
+    # The list answers ~3 KB: ten polls of it, each kept, fit a 9 KB budget only because the journal
+    # keeps equal answers as one body (copies, they held ten times that).
+    client = widgets_factory(journal_size=100, journal_bytes=9_000)
+    client.post("/w/items", json={"item": {"name": "p" * 3_000}}, headers=KEY)
+    polls = [client.get("/w/items", headers=KEY).content for _ in range(10)]
+    kept = client.get("/__mock/requests").json()["requests"]
+    assert [(e["method"], e["response"]["body"].encode()) for e in kept][-10:] == [("GET", p) for p in polls]
+    # A changed answer is a body of its own, shown as it was sent.
+    client.post("/w/items", json={"item": {"name": "q" * 3_000}}, headers=KEY)
+    changed = client.get("/w/items", headers=KEY).content
+    assert changed != polls[-1]
+    assert client.get("/__mock/requests").json()["requests"][-1]["response"]["body"].encode() == changed
+
+
 def test_fault_error_rate_one_fails_every_matching_request_in_vendor_format(widgets) -> None:
     rules = {"rules": [{"method": "GET", "path": "/w/items/*", "error": {"rate": 1, "status": 503}}]}
     assert widgets.put("/__mock/faults", json=rules).status_code == 200
@@ -133,3 +148,14 @@ def test_journal_shows_a_long_body_cut_to_its_limit(widgets) -> None:
     assert len(body) == MAX_BODY_CHARS + 1
     assert body.endswith("…")
     assert body.startswith('{"item":{"name":"éé') or body.startswith('{"item": {"name": "éé')
+
+
+def test_clearing_a_sessions_journal_gives_its_bytes_back_to_the_budget(widgets_factory) -> None:
+    client = widgets_factory(journal_size=100, journal_bytes=9_000)
+    mine, theirs = {**KEY, "X-Mock-Session": "mine"}, {**KEY, "X-Mock-Session": "theirs"}
+    client.post("/w/items", json={"item": {"name": "m" * 3_500}}, headers=mine)  # ~7 KB kept
+    assert client.delete("/__mock/requests", headers=mine).status_code == 204
+    # Two entries of ~4 KB: both fit the budget the cleared session no longer uses.
+    for name in ("a" * 2_000, "b" * 2_000):
+        client.post("/w/items", json={"item": {"name": name}}, headers=theirs)
+    assert len(client.get("/__mock/requests", headers=theirs).json()["requests"]) == 2

@@ -116,6 +116,12 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         return self._parse_raw(b"".join([chunk async for chunk in stream]))
 
+    @property
+    def _utf8(self) -> bool:
+        # "utf-8" is Connexion's default when the Content-Type names no charset: the usual case.
+        encoding = self._encoding
+        return encoding == "utf-8" or encoding.lower().replace("-", "") == "utf8"
+
     def _parse_raw(self, raw: bytes) -> t.Any:
         if not raw:
             return None
@@ -123,9 +129,7 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
         # UTF-8 are refused here, instead of being stored and failing later as a 500.
         encoding = self._encoding
         try:
-            # "utf-8" is Connexion's default when the Content-Type names no charset: the usual case.
-            utf8 = encoding == "utf-8" or encoding.lower().replace("-", "") == "utf8"
-            body = orjson.loads(raw if utf8 else raw.decode(encoding))
+            body = orjson.loads(raw if self._utf8 else raw.decode(encoding))
         except (UnicodeDecodeError, LookupError) as exc:
             raise BadRequestError(f"Request body is not valid {encoding}: {exc}") from exc
         except orjson.JSONDecodeError as exc:

@@ -250,6 +250,39 @@ def test_the_edge_cases_get_stock_connexions_answers_byte_for_byte() -> None:
         assert actual == expected, request
 
 
+_SCALINGO_ALERTS = "/v1/apps/5ab1128fdccb8b0001111963/alerts"
+# Credentials wrong in each way Connexion's security handlers tell apart, for each vendor's scheme.
+CREDENTIAL_CASES: list[tuple[str, str, dict[str, str]]] = [
+    ("GET", _SCALINGO_ALERTS, {}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Basic OnRrLXVzLWRlbW8tdG9rZW4="}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Basic Ondyb25n"}),  # ":wrong"
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Basic !!not-base64"}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Basic"}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Bearer tk-us-demo-token"}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Bearer not-a-token"}),
+    ("GET", _SCALINGO_ALERTS, {"Authorization": "Token tk-us-demo-token"}),
+    ("GET", "/api/subscriptions", {"Authorization": "Bearer matatika-demo-token"}),
+    ("GET", "/api/subscriptions", {"Authorization": "Bearer wrong"}),
+    ("GET", "/api/subscriptions", {"authorization": "bearer matatika-demo-token"}),
+    ("GET", "/api/subscriptions", {}),
+    ("GET", "/api/3.12/sites/9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d/dataAlerts", {"X-Tableau-Auth": "wrong"}),
+    ("GET", "/api/3.12/sites/9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d/dataAlerts", {}),
+]
+
+
+def test_wrong_credentials_get_stock_connexions_answers_for_every_scheme() -> None:
+    def answers(planned: bool) -> list[tuple[int, bytes]]:
+        with TestClient(create_app(CONFIG, planned=planned), raise_server_exceptions=False) as client:
+            return [
+                (a.status_code, a.content) for a in (client.request(m, p, headers=h) for m, p, h in CREDENTIAL_CASES)
+            ]
+
+    stock, planned = answers(planned=False), answers(planned=True)
+    assert {status for status, _ in stock} >= {200, 401}
+    for request, expected, actual in zip(CREDENTIAL_CASES, stock, planned, strict=True):
+        assert actual == expected, request
+
+
 def _takes_a_body_with_required_properties(operation: Any) -> bool:
     content = operation.definition.raw.get("requestBody", {}).get("content", {})
     return any((media.get("schema") or {}).get("required") for media in content.values())

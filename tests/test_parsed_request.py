@@ -1,14 +1,16 @@
-"""Parsed parameters are shared within a request and remembered per query string, never mixed up."""
+"""Parsed parameters and JSON bodies are shared within a request, queries remembered per string, never mixed up."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import orjson
 import pytest
 from connexion.lifecycle import ConnexionRequest
 from starlette.testclient import TestClient
 
-from alertmock import Config, create_app
+from alertmock import Config, create_app, validation
+from alertmock.shims import planned_app
 
 DEMO = {"Authorization": "Bearer matatika-demo-token"}
 
@@ -38,3 +40,28 @@ def test_each_query_string_is_parsed_once_and_answers_its_own_page(parses: list[
     assert pages["0"] != pages["1"]
     # Validator and handler share one parse per request, and a repeated query string is not parsed again.
     assert parses == ["size=1&page=0", "size=1&page=1"]
+
+
+def test_a_json_body_is_parsed_once_and_the_handler_gets_what_was_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[bytes | str] = []
+
+    class CountingOrjson:
+        JSONDecodeError = orjson.JSONDecodeError
+
+        @staticmethod
+        def loads(raw: bytes | str) -> object:
+            parsed.append(raw)
+            return orjson.loads(raw)
+
+    # Both readers of a JSON body: the validator (validation.py) and the handler's arguments.
+    monkeypatch.setattr(validation, "orjson", CountingOrjson)
+    monkeypatch.setattr(planned_app, "orjson", CountingOrjson)
+    client = TestClient(create_app(Config(seed=1)))
+    created = client.post(
+        "/v1/apps/5ab1128fdccb8b0001111963/alerts",
+        json={"alert": {"container_type": "web", "metric": "rpm_per_container", "limit": 1234}},
+        headers={"Authorization": "Basic OnRrLXVzLWRlbW8tdG9rZW4="},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["alert"]["limit"] == 1234  # the handler stored what was sent
+    assert len(parsed) == 1

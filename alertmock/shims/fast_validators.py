@@ -24,7 +24,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Receive, Scope
 
 from alertmock.bounded_cache import BoundedCache
-from alertmock.shims.parsed_request import SharedParsingRequest, reusable_parse, reuse_parse
+from alertmock.shims.parsed_request import SharedParsingRequest, reusable_parse, reuse_parse, share_json_body
 from alertmock.shims.schema_fast_path import accepts, compiled
 from alertmock.validation import (
     FORMAT_CHECKER,
@@ -112,6 +112,8 @@ class FastJSONBodyValidator(_FastBody, StructuredJSONBodyValidator):
         body = self._parse_raw(raw)
         if not (body is None and self._nullable):
             self._validate(body)
+        if self._utf8:  # what the handler's arguments would parse from the same bytes
+            share_json_body(scope, body)
         # Validation changed nothing (MUTABLE_VALIDATION is off): the messages as they came.
         return self._insert_messages(receive, messages=messages), scope
 

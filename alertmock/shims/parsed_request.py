@@ -13,6 +13,11 @@ remembered per URI parser (the validator's, one per operation) by the raw query 
 string is short and its values are scalars and lists of scalars: the argument mapping hands
 handlers new values made from those (Connexion copies lists, not the insides of objects), so
 nothing can change a remembered one, and what is kept stays small.
+
+A JSON body is parsed once too: the body validator keeps what it parsed and validated in the
+scope (`share_json_body`), and the handler's argument mapping takes it from there instead of
+reading the replayed body and parsing it again (`shared_json_body`). Validation leaves the parsed
+body as it was (Connexion's `MUTABLE_VALIDATION` is off), and the handler is its only reader after.
 """
 
 from __future__ import annotations
@@ -24,16 +29,40 @@ from connexion.lifecycle import ConnexionRequest
 
 from alertmock.bounded_cache import BoundedCache
 
-__all__ = ["SharedParsingRequest", "reusable_parse", "reuse_parse"]
+__all__ = [
+    "NOT_SHARED",
+    "ScopedRequest",
+    "SharedParsingRequest",
+    "reusable_parse",
+    "reuse_parse",
+    "share_json_body",
+    "shared_json_body",
+]
 
 _KEY = "alertmock.parsed_parameters"
+_BODY_KEY = "alertmock.parsed_json_body"
+NOT_SHARED = object()
 # Per URI parser (gone with its app), raw query string -> parsed query.
 _QUERIES: weakref.WeakKeyDictionary[t.Any, BoundedCache[bytes, dict[str, t.Any]]] = weakref.WeakKeyDictionary()
 _QUERIES_PER_PARSER = 256
 _LONGEST_REMEMBERED = 1024  # bytes of query string
 
 
-class SharedParsingRequest(ConnexionRequest):
+class ScopedRequest(ConnexionRequest):
+    """A `ConnexionRequest` whose scope and headers are read directly. Connexion's hands every
+    other attribute to its Starlette request through `__getattr__`, which first asks whether that
+    request is truthy: a `len()` of the scope (Starlette's requests are mappings), each time."""
+
+    @property
+    def scope(self) -> dict[str, t.Any]:
+        return self._starlette_request.scope  # type: ignore[no-any-return]
+
+    @property
+    def headers(self) -> t.Any:
+        return self._starlette_request.headers
+
+
+class SharedParsingRequest(ScopedRequest):
     @property
     def query_params(self) -> dict[str, t.Any]:
         if self._query_params is None:
@@ -87,3 +116,13 @@ def reusable_parse(scope: dict[str, t.Any]) -> dict[t.Any, dict[str, t.Any]] | N
 def reuse_parse(scope: dict[str, t.Any], parsed: dict[t.Any, dict[str, t.Any]]) -> None:
     """Give this request the parse `reusable_parse` kept from an identical one."""
     scope.setdefault(_KEY, {}).update(parsed)
+
+
+def share_json_body(scope: dict[str, t.Any], body: t.Any) -> None:
+    """Keep the JSON body the validator parsed (from UTF-8 bytes) for the handler's arguments."""
+    scope[_BODY_KEY] = body
+
+
+def shared_json_body(scope: dict[str, t.Any]) -> t.Any:
+    """The body `share_json_body` kept, else `NOT_SHARED` (read and parse the body as usual)."""
+    return scope.get(_BODY_KEY, NOT_SHARED)

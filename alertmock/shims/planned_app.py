@@ -41,6 +41,7 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import _context, _operation, _receive, _scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import CONTEXT_NAME, AsyncParameterDecorator, get_arguments, unwrap_decorators
+from connexion.exceptions import OAuthResponseProblem
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.abstract import ROUTING_CONTEXT
@@ -57,6 +58,7 @@ from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingO
 from connexion.middleware.routing import _scope as _routing_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import (
+    NO_VALUE,
     ApiKeySecurityHandler,
     BasicSecurityHandler,
     BearerSecurityHandler,
@@ -71,7 +73,7 @@ from alertmock.bounded_cache import BoundedCache
 from alertmock.shims.argument_plan import ArgumentPlan
 from alertmock.shims.exception_layer import LazyExceptionMiddleware
 from alertmock.shims.linked_operations import link_operations
-from alertmock.shims.parsed_request import SharedParsingRequest
+from alertmock.shims.parsed_request import NOT_SHARED, SharedParsingRequest, shared_json_body
 from alertmock.shims.route_index import IndexedRouter
 from alertmock.shims.routed_operation import fuse_operations
 from alertmock.shims.spec_check import CheckedSpecification
@@ -191,6 +193,9 @@ def _is_json(request: ConnexionRequest) -> bool:
 
 async def _read_body(request: ConnexionRequest) -> t.Any:
     if _is_json(request):
+        shared = shared_json_body(request.scope)  # parsed once, by the body validator
+        if shared is not NOT_SHARED:
+            return shared
         raw = await request.body()
         if not raw:
             return None
@@ -267,6 +272,29 @@ def _accepts_kwarg(func: t.Callable[..., t.Any], keyword: str) -> bool:
 class _SignatureOnce:
     # The info functions never change: inspect each signature once, not twice per request.
     _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+    def _generic_check(self, func: t.Callable[..., t.Any], exception_msg: str) -> t.Callable[..., t.Any]:
+        # Connexion's `AbstractSecurityHandler._generic_check`, with what the function accepts
+        # asked once, when it is wrapped, instead of on every request.
+        scopes_kw = self.required_scopes_kw if self._accepts_kwarg(func, self.required_scopes_kw) else None  # type: ignore[attr-defined]
+        request_kw = self.request_kw if self._accepts_kwarg(func, self.request_kw) else None  # type: ignore[attr-defined]
+
+        async def wrapper(request: t.Any, *args: t.Any, required_scopes: t.Any = None) -> t.Any:
+            kwargs = {}
+            if scopes_kw is not None:
+                kwargs[scopes_kw] = required_scopes
+            if request_kw is not None:
+                kwargs[request_kw] = request
+            token_info = func(*args, **kwargs)
+            while asyncio.iscoroutine(token_info):
+                token_info = await token_info
+            if token_info is NO_VALUE:
+                return NO_VALUE
+            if token_info is None:
+                raise OAuthResponseProblem(detail=exception_msg)
+            return token_info
+
+        return wrapper
 
 
 class CachedBasicSecurityHandler(_SignatureOnce, BasicSecurityHandler):

@@ -23,13 +23,13 @@ import typing as t
 
 from connexion.apps.asynchronous import AsyncOperation
 from connexion.context import _context, _operation, _receive, _scope
-from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.routing import RoutingOperation
 from connexion.middleware.security import SecurityOperation
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alertmock.shims import linked_operations
+from alertmock.shims.parsed_request import ScopedRequest
 
 __all__ = ["RoutedOperation", "fuse_operations"]
 
@@ -57,7 +57,7 @@ class RoutedOperation:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.verify is not None:
-            await self.verify(ConnexionRequest(scope))  # `SecurityOperation.__call__`
+            await self.verify(ScopedRequest(scope))  # `SecurityOperation.__call__`
         if self.validation is not None:
             receive, scope = await self.validation.validated(scope, receive)
         context = self.context

@@ -65,3 +65,17 @@ def test_a_json_body_is_parsed_once_and_the_handler_gets_what_was_validated(monk
     assert created.status_code == 201, created.text
     assert created.json()["alert"]["limit"] == 1234  # the handler stored what was sent
     assert len(parsed) == 1
+
+
+def test_a_scoped_request_starts_as_connexions_does() -> None:
+    # ScopedRequest copies ConnexionRequest.__init__ (minus a raised AttributeError): a Connexion
+    # that gives its requests another attribute must be copied again.
+    from alertmock.shims.parsed_request import ScopedRequest
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"authorization", b"Bearer x")]}
+    ours, theirs = ScopedRequest(scope, uri_parser="parser"), ConnexionRequest(scope, uri_parser="parser")
+    assert vars(ours).keys() == vars(theirs).keys()
+    assert {k: v for k, v in vars(ours).items() if k != "_starlette_request"} == {
+        k: v for k, v in vars(theirs).items() if k != "_starlette_request"
+    }
+    assert ours.scope is scope and ours.headers["Authorization"] == theirs.headers["Authorization"]

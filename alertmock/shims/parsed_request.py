@@ -26,6 +26,7 @@ import typing as t
 import weakref
 
 from connexion.lifecycle import ConnexionRequest
+from starlette.requests import Request as StarletteRequest
 
 from alertmock.bounded_cache import BoundedCache
 
@@ -52,6 +53,19 @@ class ScopedRequest(ConnexionRequest):
     """A `ConnexionRequest` whose scope and headers are read directly. Connexion's hands every
     other attribute to its Starlette request through `__getattr__`, which first asks whether that
     request is truthy: a `len()` of the scope (Starlette's requests are mappings), each time."""
+
+    def __init__(self, *args: t.Any, uri_parser: t.Any = None, **kwargs: t.Any) -> None:
+        # Connexion's, which asks `hasattr(self, "_starlette_request")` first: on a new request that
+        # is an AttributeError raised and caught through `__getattr__`.
+        if "_starlette_request" not in self.__dict__:  # else set by `from_starlette_request`
+            self._starlette_request = StarletteRequest(*args, **kwargs)
+        self.uri_parser = uri_parser
+        self._context = None
+        self._mimetype = None
+        self._path_params = None
+        self._query_params = None
+        self._form = None
+        self._files = None
 
     @property
     def scope(self) -> dict[str, t.Any]:

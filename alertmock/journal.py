@@ -171,10 +171,10 @@ class Journal:
     """At most `size` entries whose bodies hold at most `max_bytes` in all (the newest is always
     kept): bounded by entries alone, a journal of large answers held hundreds of MiB.
 
-    A body equal to the last one recorded for the same method and path, in the same direction, is
-    kept as that same object: a client polling a job or refetching an unchanged list gets the same
-    bytes each time, and a thousand copies of a 10 KB page held 10 MB. The budget counts each body
-    object once, while any entry holds it, so it measures what the journal really keeps."""
+    An answer equal to the last one recorded for the same method and path is kept as that same
+    object: a client polling a job or refetching an unchanged list gets the same bytes each time,
+    and a thousand copies of a 10 KB page held 10 MB. The budget counts each answer object once,
+    while any entry holds it, so it measures what the journal really keeps."""
 
     def __init__(self, size: int, max_bytes: int | None = None) -> None:
         self._entries: deque[Entry] = deque()
@@ -182,15 +182,27 @@ class Journal:
         self._max_bytes = max_bytes
         self._bytes = 0
         self._ids = itertools.count(1)
-        # id(body) -> [body, entries holding it, its key in `_last`]; only bodies entries hold.
+        # id(answer) -> [answer, entries holding it, its key in `_last`]; only answers entries hold.
         self._held: dict[int, list[Any]] = {}
-        # (method, path, is answer) -> the last body recorded there, while an entry holds it.
-        self._last: dict[tuple[str, str, bool], bytes | str] = {}
+        # (method, path) -> the last answer recorded there, while an entry holds it.
+        self._last: dict[tuple[str, str], bytes | str] = {}
 
     async def record(self, entry: Entry) -> None:
         entry.id = next(self._ids)
-        entry.body = self._hold(entry.body, (entry.method, entry.path, False))
-        entry.response_body = self._hold(entry.response_body, (entry.method, entry.path, True))
+        self._bytes += len(entry.body)  # what clients send is rarely repeated: counted as it comes
+        answer = entry.response_body
+        if answer:
+            key = (entry.method, entry.path)
+            last = self._last.get(key)
+            if last is not None and last == answer:  # lengths first, then one memcmp
+                entry.response_body = answer = last
+            held = self._held.get(id(answer))
+            if held is None:
+                self._held[id(answer)] = [answer, 1, key]
+                self._bytes += len(answer)
+                self._last[key] = answer
+            else:
+                held[1] += 1
         entries = self._entries
         entries.append(entry)
         while len(entries) > self._size or (
@@ -198,31 +210,16 @@ class Journal:
         ):
             self._release(entries.popleft())
 
-    def _hold(self, body: bytes | str, key: tuple[str, str, bool]) -> bytes | str:
-        if not body:
-            return body
-        last = self._last.get(key)
-        if last is not None and last == body:  # lengths first, then one memcmp
-            body = last
-        held = self._held.get(id(body))
-        if held is None:
-            self._held[id(body)] = [body, 1, key]
-            self._bytes += len(body)
-            self._last[key] = body
-        else:
-            held[1] += 1
-        return body
-
     def _release(self, entry: Entry) -> None:
-        for body in (entry.body, entry.response_body):
-            if not body:
-                continue
-            held = self._held[id(body)]
+        self._bytes -= len(entry.body)
+        answer = entry.response_body
+        if answer:
+            held = self._held[id(answer)]
             held[1] -= 1
             if not held[1]:
-                del self._held[id(body)]
-                self._bytes -= len(body)
-                if self._last.get(held[2]) is body:
+                del self._held[id(answer)]
+                self._bytes -= len(answer)
+                if self._last.get(held[2]) is answer:
                     del self._last[held[2]]
 
     async def entries(self, query: Query) -> list[dict[str, Any]]:

@@ -25,13 +25,15 @@ _MISSING: t.Any = object()
 class BoundedCache(t.Generic[K, V]):
     """A dict of at most `limit` entries; adding one past that evicts the oldest."""
 
-    __slots__ = ("_entries", "limit")
-
     def __init__(self, limit: int) -> None:
         if limit < 1:
             raise ValueError("a cache holds at least one entry")
         self.limit = limit
         self._entries: dict[K, V] = {}
+        if type(self).get is BoundedCache.get:
+            # The dict's own method in the instance, shadowing `get` below: a read (a dozen per
+            # request) is one call into C, not a Python frame around it. A subclass's `get` stays.
+            self.get = self._entries.get  # type: ignore[method-assign]
 
     def get(self, key: K, default: t.Any = None) -> t.Any:
         return self._entries.get(key, default)

@@ -58,3 +58,14 @@ def test_an_identity_cache_is_bounded_so_it_keeps_few_objects_alive() -> None:
     for n in range(100):
         cache.put({"n": n}, n)
     assert len(cache) == 3
+
+
+def test_a_subclass_that_reads_otherwise_is_asked() -> None:
+    # Reads go straight to the dict, except in a subclass that says how to read.
+    class Shouting(BoundedCache[str, str]):
+        def get(self, key: str, default: object = None) -> object:
+            return super().get(key.lower(), default)
+
+    cache = Shouting(2)
+    cache.put("a", "x")
+    assert cache.get("A") == "x" and BoundedCache[str, str](2).get("A", "none") == "none"

@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from alertmock import NotFoundError, current_operation, current_state, new_uuid, now, respond
+from alertmock import NotFoundError, current_operation, current_state, freeze, new_uuid, now, respond
 from handlers.scalingo import _wire
 from handlers.scalingo._durations import DurationError, parse_duration
 
@@ -20,14 +20,14 @@ ALERTS = "scalingo.alerts"
 _DURATIONS = _wire.DURATIONS  # read per attribute of every create and update
 
 
-def _creation(operation: Any) -> tuple[dict[str, Any], tuple[str, ...], dict[str, int]]:
+def _creation(operation: Any) -> tuple[dict[str, Any], dict[str, int]]:
     """What a create reads from its operation (once, `Operation.derived`): the defaults of a new
-    alert (the contract's `x-create-defaults`, spec: AlertCreate), which of them are lists or dicts
-    (each record gets copies of those), and the attributes it may set."""
+    alert (the contract's `x-create-defaults`, spec: AlertCreate) and the attributes it may set.
+
+    The defaults are frozen, and every new record shares their lists and dicts: records are
+    replaced on write, never changed in place (10,000 alerts held 10,000 copies, 2.3 MiB)."""
     schema = operation.request_schema()["properties"]["alert"]
-    defaults = schema["x-create-defaults"]
-    mutable = tuple(name for name, value in defaults.items() if isinstance(value, dict | list))
-    return defaults, mutable, _positions(_settable(schema))
+    return freeze(schema["x-create-defaults"]), _positions(_settable(schema))
 
 
 def _update(operation: Any) -> dict[str, int]:
@@ -58,11 +58,9 @@ async def list_alerts(app: str, user: str) -> Response:
 
 async def create_alert(app: str, body: dict[str, Any], user: str) -> Response:
     app_id = (await _visible_app(app, user))["id"]
-    defaults, mutable, settable = current_operation().derived(_creation)
+    defaults, settable = current_operation().derived(_creation)
     created = _wire.timestamp(now())
     record = {"id": f"al-{new_uuid()}", "app_id": app_id, "created_at": created, "updated_at": created, **defaults}
-    for name in mutable:  # copies of the defaults' lists and dicts: records are mutable
-        record[name] = record[name].copy()
     record.update(_attributes(body["alert"], settable))
     # Answer before storing: an unacceptable Accept header (406) must not leave the alert behind.
     response = respond({"alert": _wire.alert(record)}, 201)

@@ -157,8 +157,9 @@ def test_a_stored_alert_keeps_the_contracts_order_whatever_the_clients(client: T
     assert orders[0][:4] == ["id", "app_id", "created_at", "updated_at"]
 
 
-def test_new_alerts_get_copies_of_the_defaults_lists_and_dicts(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Records are mutable: two alerts must not share the contract's default `metadata` dict.
+def test_new_alerts_share_the_defaults_lists_and_dicts_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every new alert holds the same default `metadata` dict: nothing may change it in place, not
+    # through one record for all of them, nor the contract's own default.
     operation = Contract(Config().spec).operations["handlers.scalingo.alerts.create_alert"]
 
     stored: list[dict[str, Any]] = []
@@ -183,7 +184,25 @@ def test_new_alerts_get_copies_of_the_defaults_lists_and_dicts(monkeypatch: pyte
     assert mutable  # the contract has some: else this test checks nothing
     for name in mutable:
         assert stored[0][name] == stored[1][name] == defaults[name]
-        assert stored[0][name] is not stored[1][name] and stored[0][name] is not defaults[name]
+        assert stored[0][name] is not defaults[name]
+        with pytest.raises(TypeError):
+            stored[0][name].clear()
+
+
+def test_updating_one_alerts_metadata_leaves_the_others_defaults(client: TestClient) -> None:
+    first, second = (_create(client, {"container_type": "web", "limit": 1, "metric": "cpu"}) for _ in range(2))
+    assert first["metadata"] == second["metadata"]
+    patched = client.patch(
+        f"{ALERTS}/{first['id']}", auth=DEMO, headers=CURL_HEADERS, json={"alert": {"metadata": {"recipient": "team"}}}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["alert"]["metadata"] == {"recipient": "team"}
+    assert (
+        client.get(f"{ALERTS}/{second['id']}", auth=DEMO, headers=CURL_HEADERS).json()["alert"]["metadata"]
+        == second["metadata"]
+    )
+    fresh = _create(client, {"container_type": "web", "limit": 1, "metric": "cpu"})
+    assert fresh["metadata"] == second["metadata"]
 
 
 def test_every_optional_attribute_can_be_set_at_creation(client: TestClient) -> None:

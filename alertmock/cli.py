@@ -170,6 +170,8 @@ def _listed(value: str | None) -> tuple[str, ...] | None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from alertmock.shims.one_write import http_protocol
+
     config, generated_token = ensure_admin_token(config_from_args(args))
     # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
     app = _build_app(config)
@@ -197,6 +199,7 @@ def serve(args: argparse.Namespace) -> int:
                 else {"workers": config.workers}
             ),
             timeout_graceful_shutdown=config.shutdown_timeout,
+            http=http_protocol(),
         )
         return 0
     from alertmock.gc_tuning import tune_for_serving
@@ -205,7 +208,13 @@ def serve(args: argparse.Namespace) -> int:
         log_requests_to(sys.stdout)
     tune_for_serving()
     uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=config.shutdown_timeout)
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=config.shutdown_timeout,
+            http=http_protocol(),
+        )
     ).run(sockets=[sock])
     return 0
 

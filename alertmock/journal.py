@@ -182,7 +182,8 @@ class Journal:
         self._max_bytes = max_bytes
         self._bytes = 0
         self._ids = itertools.count(1)
-        # id(answer) -> [answer, entries holding it, its key in `_last`]; only answers entries hold.
+        # id(answer) -> [entries holding it, its key in `_last`]. Those entries keep the answer
+        # alive, so no other object can take its id while it is here.
         self._held: dict[int, list[Any]] = {}
         # (method, path) -> the last answer recorded there, while an entry holds it.
         self._last: dict[tuple[str, str], bytes | str] = {}
@@ -198,11 +199,11 @@ class Journal:
                 entry.response_body = answer = last
             held = self._held.get(id(answer))
             if held is None:
-                self._held[id(answer)] = [answer, 1, key]
+                self._held[id(answer)] = [1, key]
                 self._bytes += len(answer)
                 self._last[key] = answer
             else:
-                held[1] += 1
+                held[0] += 1
         entries = self._entries
         entries.append(entry)
         while len(entries) > self._size or (
@@ -215,12 +216,12 @@ class Journal:
         answer = entry.response_body
         if answer:
             held = self._held[id(answer)]
-            held[1] -= 1
-            if not held[1]:
+            held[0] -= 1
+            if not held[0]:
                 del self._held[id(answer)]
                 self._bytes -= len(answer)
-                if self._last.get(held[2]) is answer:
-                    del self._last[held[2]]
+                if self._last.get(held[1]) is answer:
+                    del self._last[held[1]]
 
     async def entries(self, query: Query) -> list[dict[str, Any]]:
         """Oldest first."""

@@ -3,7 +3,7 @@
 Connexion 3.3 rebuilds, for every request, the decorator chain around the handler
 (`AsyncOperation.fn` makes a new `StarletteDecorator`, which re-runs `inspect.signature` on the
 handler and rebuilds the URI parser), inspects each security info function's signature twice
-(`AbstractSecurityHandler._accepts_kwarg`), parses the body a second time with the stdlib's
+(`AbstractSecurityHandler._generic_check`), parses the body a second time with the stdlib's
 ``json`` although the validator has just parsed it, and attempts form parsing even on a GET.
 Together that was ~30% of a GET's time in the engine.
 
@@ -256,28 +256,15 @@ class PlannedAsyncApi(AsyncApi):
         )
 
 
-# (info function, keyword) -> whether it takes the keyword; the contract names a few functions.
-_signatures: BoundedCache[tuple[t.Callable[..., t.Any], str], bool] = BoundedCache(256)
-
-
-def _accepts_kwarg(func: t.Callable[..., t.Any], keyword: str) -> bool:
-    # Called twice per secured request: a plain lookup, no closure built for the miss.
-    accepts = _signatures.get((func, keyword))
-    if accepts is None:
-        arguments, has_kwargs = inspect_function_arguments(func)
-        accepts = _signatures.put((func, keyword), has_kwargs or keyword in arguments)
-    return accepts  # type: ignore[no-any-return]
-
-
 class _SignatureOnce:
-    # The info functions never change: inspect each signature once, not twice per request.
-    _accepts_kwarg = staticmethod(_accepts_kwarg)
+    # The info functions never change: what each accepts is asked once, when it is wrapped.
 
     def _generic_check(self, func: t.Callable[..., t.Any], exception_msg: str) -> t.Callable[..., t.Any]:
-        # Connexion's `AbstractSecurityHandler._generic_check`, with what the function accepts
-        # asked once, when it is wrapped, instead of on every request.
-        scopes_kw = self.required_scopes_kw if self._accepts_kwarg(func, self.required_scopes_kw) else None  # type: ignore[attr-defined]
-        request_kw = self.request_kw if self._accepts_kwarg(func, self.request_kw) else None  # type: ignore[attr-defined]
+        # Connexion's `AbstractSecurityHandler._generic_check`, with `_accepts_kwarg` (which inspects
+        # the signature) asked here, when the function is wrapped, instead of twice per request.
+        accepts = self._accepts_kwarg  # type: ignore[attr-defined]
+        scopes_kw = self.required_scopes_kw if accepts(func, self.required_scopes_kw) else None  # type: ignore[attr-defined]
+        request_kw = self.request_kw if accepts(func, self.request_kw) else None  # type: ignore[attr-defined]
 
         async def wrapper(request: t.Any, *args: t.Any, required_scopes: t.Any = None) -> t.Any:
             kwargs = {}

@@ -18,6 +18,7 @@ from alertmock.config import MEMORY_STATE, Config, ConfigError
 from alertmock.contract import ContractError
 from alertmock.edge import log_requests_to
 from alertmock.fixtures import FixtureError
+from alertmock.gc_tuning import pause_for_start_up, resume
 from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
 
 
@@ -181,6 +182,7 @@ def serve(args: argparse.Namespace) -> int:
     if config.workers > 1 or args.reload:
         # Several workers, or the reloader, need an import string: each process builds its app from
         # the environment, and uvicorn binds the port itself (checked free above).
+        resume()  # this process only watches the workers
         sock.close()
         _export_env(config)
         uvicorn.run(
@@ -310,6 +312,7 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    pause_for_start_up()
     quiet_framework_warnings()
     leave_out_unused_modules()
     from alertmock.proxy.cli import vendor_flags
@@ -318,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((arg for arg in argv if not arg.startswith("-")), None)
     parser = build_parser(command if command in _COMMANDS else None)
     args = parser.parse_args(argv)
+    if args.command not in ("serve", "proxy"):
+        resume()  # a command that does not serve: no start-up to spare collections for
     try:
         if args.command == "proxy":
             from alertmock.proxy.cli import main as proxy

@@ -9,15 +9,30 @@ A request allocates a few hundred container objects, so the default first thresh
 starts a young collection every two or three requests; a larger one collects as much garbage
 in fewer passes. The store's records are plain JSON data without reference cycles, freed by
 reference counting alone, so collections rarely find anything there.
+
+Start-up itself (the imports, the contract, the routes and validators) allocates those objects
+and frees almost none: the collections it would run, hundreds of young ones and a few full ones,
+find nothing, and cost about 3% of `serve`'s instructions from launch to the first answer
+(callgrind). Collections are paused from the process's first line until it serves.
 """
 
 from __future__ import annotations
 
 import gc
 
-__all__ = ["tune_for_serving"]
+__all__ = ["pause_for_start_up", "resume", "tune_for_serving"]
 
 YOUNG_THRESHOLD = 20_000
+
+
+def pause_for_start_up() -> None:
+    """Call first in a process that may serve; `tune_for_serving` (or `resume`) ends the pause."""
+    gc.disable()
+
+
+def resume() -> None:
+    """Collections as usual, for a process that turned out not to serve."""
+    gc.enable()
 
 
 def tune_for_serving() -> None:
@@ -26,3 +41,4 @@ def tune_for_serving() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    gc.enable()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from alertmock.config import Config
 from alertmock.edge import log_requests_to
-from alertmock.gc_tuning import tune_for_serving
+from alertmock.gc_tuning import pause_for_start_up, tune_for_serving
 from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
 
 if TYPE_CHECKING:
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 def app_from_env() -> AsyncApp:
+    pause_for_start_up()
     quiet_framework_warnings()
     leave_out_unused_modules()
     from alertmock.app import create_app

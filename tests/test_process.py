@@ -91,3 +91,49 @@ def test_httpx_and_the_test_client_left_out_of_connexion_are_there_for_whoever_u
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_serve_builds_its_app_without_collections_and_serves_with_them() -> None:
+    check = textwrap.dedent(
+        """
+        import gc, sys
+        import uvicorn
+        import alertmock.app
+
+        collections = []
+        build = alertmock.app.create_app
+
+        def counted(*args, **kwargs):
+            gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+            return build(*args, **kwargs)
+
+        def serving(self, sockets=None):
+            print(len(collections), gc.isenabled(), gc.get_freeze_count() > 0)
+
+        alertmock.app.create_app = counted
+        uvicorn.Server.run = serving
+        from alertmock.cli import main
+        raise SystemExit(main(["serve", "--port", sys.argv[1], "--seed", "1", "--quiet"]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", check, str(free_port())], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # Building the app ran no collection but the one that freezes what start-up built; then
+    # collections are on again.
+    assert done.stdout.splitlines()[-1] == "1 True True"
+
+
+def test_a_command_that_does_not_serve_runs_with_collections_on() -> None:
+    check = textwrap.dedent(
+        """
+        import gc
+        import alertmock.tools.lint
+
+        alertmock.tools.lint.run_lint = lambda *args, **kwargs: print(gc.isenabled()) or 0
+        from alertmock.cli import main
+        raise SystemExit(main(["lint"]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

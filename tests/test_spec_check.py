@@ -84,3 +84,35 @@ def test_same_verdict_and_message_as_connexion(change: str) -> None:
 @pytest.mark.parametrize("document", [CONTRACT, Contract(CONTROLS_SPEC).resolved], ids=["contract", "controls"])
 def test_alertmocks_own_contracts_take_the_fast_way(document: dict[str, Any]) -> None:
     assert passes_fast_check(copy.deepcopy(document))
+
+
+WITH_LOCAL_REF: dict[str, Any] = {
+    **copy.deepcopy(SMALL),
+    "components": {"schemas": {"Size": {"type": "integer", "default": 20}}},
+}
+WITH_LOCAL_REF["paths"]["/items"]["get"]["parameters"][0]["schema"] = {"$ref": "#/components/schemas/Size"}
+WITH_INTEGER_STATUS = copy.deepcopy(SMALL)
+WITH_INTEGER_STATUS["paths"]["/items"]["get"]["responses"] = {200: {"description": "ok"}}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [CONTRACT, Contract(CONTROLS_SPEC).resolved, WITH_LOCAL_REF, WITH_INTEGER_STATUS],
+    ids=["contract", "controls", "a $ref left", "integer status code"],
+)
+def test_the_specification_is_the_one_connexion_builds(document: dict[str, Any]) -> None:
+    checked = CheckedSpecification.from_document(document)
+    stock = OpenAPISpecification.from_dict(copy.deepcopy(document))
+    assert checked.spec == stock.spec
+    # What Swagger UI serves: the raw document, cloned with a base path.
+    assert checked.with_base_path("/v1").spec == stock.with_base_path("/v1").spec
+
+
+def test_the_callers_document_is_left_as_it_was() -> None:
+    document = copy.deepcopy(CONTRACT)
+    checked = CheckedSpecification.from_document(document)
+    checked.base_path = "/elsewhere"  # as Connexion's API does when given a base path
+    for path_item in checked.spec["paths"].values():
+        for operation in path_item.values():
+            operation["x-changed"] = True
+    assert document == CONTRACT

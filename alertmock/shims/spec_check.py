@@ -1,4 +1,4 @@
-"""Connexion's check of a contract against the OpenAPI 3.0 schema, with a fast way through when it passes.
+"""Connexion's specification of an already resolved contract: checked the fast way, copied once.
 
 Connexion validates every specification it loads against its OpenAPI 3.0 JSON schema with
 jsonschema, and checks that each ``default`` is valid against the schema it sits in: about 0.35 s
@@ -11,6 +11,13 @@ it is never more lenient: Connexion's validator checks no formats, so neither do
 the OpenAPI schema's few patterns (``^x-``, ``^/``, status codes) mean the same to both regex
 engines; and ``default`` is checked on *every* object that has one, a superset of the schema
 objects Connexion checks, with Connexion's own instance validator.
+
+Connexion's `Specification.__init__` also deep-copies the document twice (a pristine "raw" copy,
+then the one it resolves $refs in) and walks it for $refs: about a tenth of alertmock's start and
+two copies of the contract held for good, for a document `alertmock.contract` has already
+resolved. `CheckedSpecification` takes one copy of its own (shared targets stay shared, as they
+are in the contract; keys made strings, as `Specification.from_dict` does), walks $refs only if
+one is left, and keeps the caller's document, which nothing changes, as the raw one.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import functools
 import typing as t
 
 import jsonschema_rs
-from connexion.json_schema import Draft4Validator, NullableTypeValidator
+from connexion.json_schema import Draft4Validator, NullableTypeValidator, resolve_refs
 from connexion.spec import OpenAPISpecification
 from jsonschema.validators import extend
 
@@ -29,10 +36,20 @@ __all__ = ["CheckedSpecification", "passes_fast_check"]
 class CheckedSpecification(OpenAPISpecification):
     """An OpenAPI 3 specification whose validation takes the fast way when the document is valid."""
 
+    def __init__(self, raw_spec: dict[str, t.Any], *, base_uri: str = "") -> None:
+        # `Specification.__init__`, with one copy. The raw document is only read (Swagger UI's
+        # `clone` deep-copies it) but for the base path setter's top-level "servers": a shallow copy.
+        self._raw_spec = {**raw_spec}
+        spec, has_refs = _own_copy(raw_spec)
+        self._set_defaults(spec)
+        self._validate_spec(spec)
+        self._spec = resolve_refs(spec, base_uri=base_uri) if has_refs else spec
+        self._base_uri = base_uri
+
     @classmethod
     def from_document(cls, document: dict[str, t.Any]) -> CheckedSpecification:
-        # As `Specification.from_dict` (YAML may have integer keys, such as status codes; JSON has not).
-        return cls(_string_keys(document))
+        """The specification of `document`, a contract nothing changes (`Contract.resolved`)."""
+        return cls(document)
 
     @classmethod
     def _validate_spec(cls, spec: dict[str, t.Any]) -> None:
@@ -71,7 +88,25 @@ def _defaults_valid(spec: dict[str, t.Any]) -> bool:
     return True
 
 
-def _string_keys(node: t.Any) -> t.Any:
-    if isinstance(node, dict):
-        return {str(key): _string_keys(value) for key, value in node.items()}
-    return node
+def _own_copy(document: dict[str, t.Any]) -> tuple[dict[str, t.Any], bool]:
+    """A copy of `document`'s dicts and lists with string keys (YAML may have integer keys, such as
+    status codes; JSON has not), a node reached twice copied once; and whether a $ref is left."""
+    copies: dict[int, t.Any] = {}
+    has_refs = False
+
+    def copy(node: t.Any) -> t.Any:
+        nonlocal has_refs
+        if isinstance(node, dict):
+            known = copies.get(id(node))
+            if known is None:
+                has_refs = has_refs or "$ref" in node
+                known = copies[id(node)] = {str(key): copy(value) for key, value in node.items()}
+            return known
+        if isinstance(node, list):
+            known = copies.get(id(node))
+            if known is None:
+                known = copies[id(node)] = [copy(value) for value in node]
+            return known
+        return node
+
+    return copy(document), has_refs

@@ -165,6 +165,30 @@ def test_64_concurrent_connections_lose_and_tear_no_write() -> None:
     assert [after[i]["limit"] for i in survivors] == [log["limits"][i] for i in survivors], "last writes win"
 
 
+def test_a_served_request_is_freed_as_it_is_answered_not_by_a_collection() -> None:
+    """Under a real server, a request's objects (uvicorn's request cycle, the scope and all it
+    holds) go as soon as it is answered. Caught in a reference cycle, they would pile up until the
+    next collection: megabytes of resident memory under load, and the collector's pauses."""
+    with live_server(Config(seed=3)) as base, httpx.Client(base_url=base, auth=SCALINGO_AUTH) as client:
+        assert client.get(SCALINGO_ALERTS).status_code == 200  # the connection, kept alive from here
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage, to look at
+        try:
+            for n in range(10):
+                assert client.post(SCALINGO_ALERTS, json=_new_alert(n)).status_code == 201
+                assert client.get(SCALINGO_ALERTS).status_code == 200
+            gc.collect()
+            cyclic = [
+                type(o).__name__
+                for o in gc.garbage
+                if type(o).__name__ == "RequestResponseCycle" or (isinstance(o, dict) and o.get("type") == "http")
+            ]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+    assert cyclic == []
+
+
 def test_live_server_helper_serves_the_engine_contract() -> None:
     """The helper above on the engine's own contract, so it is exercised before the vendors land."""
     config = Config(spec=ENGINE_APP / "openapi.yaml", fixtures=ENGINE_APP / "fixtures", seed=2)

@@ -71,11 +71,8 @@ class StructuredParameterValidator(ParameterValidator):
     @staticmethod
     def schema_error(schema: dict[str, t.Any], value: t.Any) -> str | None:
         """Why `value` does not conform to the parameter's `schema` (None if it does)."""
-        try:
-            Draft4Validator(schema, format_checker=FORMAT_CHECKER).validate(value)
-        except ValidationError as exception:
-            return str(exception)
-        return None
+        error = first_error(Draft4Validator(schema, format_checker=FORMAT_CHECKER), value)
+        return None if error is None else str(error)
 
     def validate_request(self, request: ConnexionRequest) -> None:
         readers = {
@@ -102,6 +99,15 @@ def _fields_of(exception: ValidationError) -> dict[str, list[str]]:
         missing = exception.message.split("'")[1] if "'" in exception.message else ""
         return {".".join(filter(None, [path, missing])): ["is required"]}
     return {path or "body": [exception.message]}
+
+
+def first_error(validator: t.Any, instance: t.Any) -> ValidationError | None:
+    """The error `validator.validate(instance)` raises (None: valid), without raising it.
+
+    jsonschema raises it from a frame that holds it: the error, its traceback and that frame are a
+    reference cycle, and with them all an invalid request left behind until a collection.
+    """
+    return next(validator.iter_errors(instance), None)
 
 
 def _body_error(exception: ValidationError) -> RequestValidationError:
@@ -144,10 +150,10 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
             raise RequestValidationError(
                 "Request body must not be empty", location="body", fields={"body": ["is required"]}
             )
-        try:
-            return self._validator.validate(body)  # type: ignore[no-any-return]
-        except ValidationError as exception:
-            raise _body_error(exception) from exception
+        error = first_error(self._validator, body)
+        if error is not None:
+            raise _body_error(error)
+        return None
 
 
 _REPLACED_HEADERS = (b"content-length", b"content-type")
@@ -203,10 +209,9 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
                     "Request body must not be empty", location="body", fields={"body": ["is required"]}
                 )
             return None
-        try:
-            self._validator.validate(body)
-        except ValidationError as exception:
-            raise _body_error(exception) from exception
+        error = first_error(self._validator, body)
+        if error is not None:
+            raise _body_error(error)
         return None
 
     def _insert_body(self, receive: Receive, *, body: t.Any, scope: Scope) -> tuple[Receive, Scope]:
@@ -246,13 +251,12 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
             raise NonConformingResponseBody(f"Response body is not the contract's XML: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:
-        try:
-            self.validator.validate(body)
-        except ValidationError as exception:
+        error = first_error(self.validator, body)
+        if error is not None:
             raise NonConformingResponseBody(
-                detail=f"Response body does not conform to specification. {exception.message}"
-                f"{format_error_with_path(exception=exception)}"
-            ) from exception
+                detail=f"Response body does not conform to specification. {error.message}"
+                f"{format_error_with_path(exception=error)}"
+            )
         return None
 
 
@@ -273,12 +277,11 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
     def _validate(self, body: t.Any) -> dict | None:
         validator = self.validator
         for number, line in enumerate(body or []):
-            try:
-                validator.validate(line)
-            except ValidationError as exception:
+            error = first_error(validator, line)
+            if error is not None:
                 raise NonConformingResponseBody(
-                    detail=f"Response line {number} does not conform to specification. {exception.message}"
-                ) from exception
+                    detail=f"Response line {number} does not conform to specification. {error.message}"
+                )
         return None
 
 

@@ -54,10 +54,25 @@ def loads(raw: bytes | str, schema: Schema | None = None, *, strict_root: bool =
     except DefusedXmlException as exc:
         raise XMLError(f"XML with DTDs or entities is refused: {type(exc).__name__}") from exc
     except ET.ParseError as exc:
-        raise XMLError(f"Malformed XML: {exc}") from exc
+        raise XMLError(f"Malformed XML: {exc}") from _without_tracebacks(exc)
     if strict_root:
         _check_root(root.tag, effective(schema or {}).get("xml", {}))
     return _read(root, schema or {})
+
+
+def _without_tracebacks(exc: BaseException) -> BaseException:
+    """`exc`, and the errors it was raised in handling, without their tracebacks.
+
+    ElementTree raises a parse error from a frame that holds it (and expat's error from another):
+    each error and its traceback are a reference cycle, kept with the frames' contents until a
+    collection, for every malformed body. The message says where the XML broke; the frames are
+    not needed.
+    """
+    error: BaseException | None = exc
+    while error is not None:
+        error.__traceback__ = None
+        error = error.__context__
+    return exc
 
 
 def _check_root(tag: str, info: Mapping[str, Any]) -> None:

@@ -167,7 +167,7 @@ def test_64_concurrent_connections_lose_and_tear_no_write() -> None:
 
 def test_a_served_request_is_freed_as_it_is_answered_not_by_a_collection() -> None:
     """Under a real server, a request's objects (uvicorn's request cycle, the scope and all it
-    holds) go as soon as it is answered. Caught in a reference cycle, they would pile up until the
+    holds) go as soon as it is answered, refused or not. Caught in a reference cycle, they would pile up until the
     next collection: megabytes of resident memory under load, and the collector's pauses."""
     with live_server(Config(seed=3)) as base, httpx.Client(base_url=base, auth=SCALINGO_AUTH) as client:
         assert client.get(SCALINGO_ALERTS).status_code == 200  # the connection, kept alive from here
@@ -177,6 +177,9 @@ def test_a_served_request_is_freed_as_it_is_answered_not_by_a_collection() -> No
             for n in range(10):
                 assert client.post(SCALINGO_ALERTS, json=_new_alert(n)).status_code == 201
                 assert client.get(SCALINGO_ALERTS).status_code == 200
+                # Refused ones too: the validator's error is made without being raised and caught.
+                wrong = {"alert": {**_new_alert(n)["alert"], "limit": "many"}}
+                assert client.post(SCALINGO_ALERTS, json=wrong).status_code == 422
             gc.collect()
             cyclic = [
                 type(o).__name__

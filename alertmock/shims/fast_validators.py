@@ -20,7 +20,7 @@ import typing as t
 
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import JSONResponseBodyValidator, TextResponseBodyValidator
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import Draft4Validator
 from starlette.types import Receive, Scope
 
 from alertmock.bounded_cache import BoundedCache
@@ -33,6 +33,7 @@ from alertmock.validation import (
     StructuredParameterValidator,
     XMLRequestBodyValidator,
     XMLResponseBodyValidator,
+    first_error,
     validator_map,
 )
 
@@ -73,11 +74,8 @@ class FastParameterValidator(StructuredParameterValidator):
     def schema_error(schema: dict[str, t.Any], value: t.Any) -> str | None:
         if accepts(schema, Draft4Validator, value, FORMAT_CHECKER):
             return None
-        try:
-            compiled(schema, formats=FORMAT_CHECKER).validate(value)
-        except ValidationError as exception:
-            return str(exception)
-        return None
+        error = first_error(compiled(schema, formats=FORMAT_CHECKER), value)
+        return None if error is None else str(error)
 
 
 class _FastBody:

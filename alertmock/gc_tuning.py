@@ -5,14 +5,16 @@ routes and validators: hundreds of thousands of objects) never becomes garbage, 
 collection walks all of it again, and those pauses are the latency spikes at p99. `gc.freeze()`
 moves everything alive at start-up into a permanent generation that collections skip.
 
-A request allocates a few hundred container objects, so the default first threshold (700)
-starts a young collection every two or three requests; a larger one collects as much garbage
+A young collection is due once the container objects allocated since the last one, less those
+freed, pass the first threshold (700 by default). A request frees all it allocated as it is
+answered (it makes no reference cycles; tests/test_staying_power.py holds it to that), so what
+counts is what stays: stored records, journal entries, sessions. A larger threshold collects them
 in fewer passes. The store's records are plain JSON data without reference cycles, freed by
 reference counting alone, so collections rarely find anything there.
 
 Start-up itself (the imports, the contract, the routes and validators) allocates those objects
-and frees almost none: the collections it would run, hundreds of young ones and a few full ones,
-find nothing, and cost about 3% of `serve`'s instructions from launch to the first answer
+and frees few: the collections it would run, hundreds of young ones and a few full ones,
+find almost nothing, and cost about 3% of `serve`'s instructions from launch to the first answer
 (callgrind). Collections are paused from the process's first line until it serves.
 """
 

@@ -105,7 +105,8 @@ def first_error(validator: t.Any, instance: t.Any) -> ValidationError | None:
     """The error `validator.validate(instance)` raises (None: valid), without raising it.
 
     jsonschema raises it from a frame that holds it: the error, its traceback and that frame are a
-    reference cycle, and with them all an invalid request left behind until a collection.
+    reference cycle, and with them all an invalid request left behind until a collection. An error
+    never raised has no traceback: it may still be the cause of the one raised instead.
     """
     return next(validator.iter_errors(instance), None)
 
@@ -152,7 +153,7 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
             )
         error = first_error(self._validator, body)
         if error is not None:
-            raise _body_error(error)
+            raise _body_error(error) from error  # its cause: what the proxy reports
         return None
 
 
@@ -211,7 +212,7 @@ class XMLRequestBodyValidator(AbstractRequestBodyValidator):
             return None
         error = first_error(self._validator, body)
         if error is not None:
-            raise _body_error(error)
+            raise _body_error(error) from error  # its cause: what the proxy reports
         return None
 
     def _insert_body(self, receive: Receive, *, body: t.Any, scope: Scope) -> tuple[Receive, Scope]:
@@ -256,7 +257,7 @@ class XMLResponseBodyValidator(AbstractResponseBodyValidator):
             raise NonConformingResponseBody(
                 detail=f"Response body does not conform to specification. {error.message}"
                 f"{format_error_with_path(exception=error)}"
-            )
+            ) from error
         return None
 
 
@@ -281,7 +282,7 @@ class NDJSONResponseBodyValidator(AbstractResponseBodyValidator):
             if error is not None:
                 raise NonConformingResponseBody(
                     detail=f"Response line {number} does not conform to specification. {error.message}"
-                )
+                ) from error
         return None
 
 

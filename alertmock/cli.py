@@ -313,6 +313,15 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     pause_for_start_up()
+    try:
+        return _run(argv)
+    finally:
+        # However the command ended (a usage error, argparse's exit, a server stopped): a caller in
+        # the same process (a test, a script) gets its collections back.
+        resume()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     quiet_framework_warnings()
     leave_out_unused_modules()
     from alertmock.proxy.cli import vendor_flags

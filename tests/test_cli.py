@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import socket
 import subprocess
 import sys
@@ -130,6 +131,16 @@ def test_several_workers_need_shared_state(capsys: pytest.CaptureFixture[str]) -
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "--workers 2 needs shared state (--state redis://HOST:PORT/DB)" in error
+
+
+def test_a_serve_that_cannot_start_gives_the_caller_its_collections_back() -> None:
+    # `main` pauses the garbage collector for a server's start-up; a failed start must not leave
+    # the calling process (this test run) without collections.
+    assert main(["serve", "--workers", "2"]) == 2
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["serve", "--no-such-option"])
+    assert gc.isenabled()
 
 
 def test_state_must_be_memory_or_a_redis_url(capsys: pytest.CaptureFixture[str]) -> None:

@@ -26,12 +26,15 @@ SERVE_UNTIL_LISTENING = textwrap.dedent(
 )
 
 
-def test_serve_loads_neither_the_verify_tools_nor_clients_it_never_calls() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", SERVE_UNTIL_LISTENING, str(free_port())], capture_output=True, text=True, timeout=120
-    )
+def _last_line(code: str, *args: str, timeout: float = 60) -> str:
+    """Run `code` in a fresh interpreter (its own modules, its own collector): its last output line."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stderr
-    modules = set(done.stdout.splitlines()[-1].split())
+    return done.stdout.splitlines()[-1]
+
+
+def test_serve_loads_neither_the_verify_tools_nor_clients_it_never_calls() -> None:
+    modules = set(_last_line(SERVE_UNTIL_LISTENING, str(free_port()), timeout=120).split())
     assert "connexion" in modules and "alertmock.app" in modules  # the app was built
     # `verify`'s Schemathesis and what it brings (installed here: the test extra includes verify).
     assert not modules & {"schemathesis", "hypothesis", "pytest"}
@@ -63,9 +66,7 @@ def test_requests_left_out_of_connexion_is_there_for_whoever_uses_it() -> None:
         print("ok")
         """
     )
-    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert _last_line(check) == "ok"
 
 
 def test_httpx_and_the_test_client_left_out_of_connexion_are_there_for_whoever_uses_them() -> None:
@@ -88,9 +89,7 @@ def test_httpx_and_the_test_client_left_out_of_connexion_are_there_for_whoever_u
         print("ok")
         """
     )
-    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert _last_line(check) == "ok"
 
 
 def test_serve_builds_its_app_without_collections_and_serves_with_them() -> None:
@@ -116,11 +115,10 @@ def test_serve_builds_its_app_without_collections_and_serves_with_them() -> None
         raise SystemExit(main(["serve", "--port", sys.argv[1], "--seed", "1", "--quiet"]))
         """
     )
-    done = subprocess.run([sys.executable, "-c", check, str(free_port())], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    serving = _last_line(check, str(free_port()), timeout=120)
     # Building the app ran no collection but the one that freezes what start-up built; then
     # collections are on again.
-    assert done.stdout.splitlines()[-1] == "1 True True"
+    assert serving == "1 True True"
 
 
 def test_a_command_that_does_not_serve_runs_with_collections_on() -> None:
@@ -134,6 +132,4 @@ def test_a_command_that_does_not_serve_runs_with_collections_on() -> None:
         raise SystemExit(main(["lint"]))
         """
     )
-    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True"
+    assert _last_line(check) == "True"

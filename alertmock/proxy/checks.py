@@ -205,7 +205,7 @@ class ContractChecks:
     def __init__(self, contract: Contract) -> None:
         self._locate = _Locate(_accepted)
         self._router = IndexedRoutingMiddleware(self._locate)
-        specification = CheckedSpecification.from_document(contract.resolved)
+        specification = CheckedSpecification(contract.resolved)
         # Connexion resolves every operationId to a function; here none is ever called.
         resolver = Resolver(function_resolver=lambda _: _never_called)
         self._router.add_api(specification, base_path=contract.base_path, resolver=resolver)

@@ -605,5 +605,5 @@ class PlannedAsyncApp(AsyncApp):
         if middleware.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
         api_options = middleware.options.replace(**options)
-        specification_ = CheckedSpecification.from_document(specification)
+        specification_ = CheckedSpecification(specification)
         middleware.apis.append(API(specification_, base_path=base_path, **api_options.__dict__))

@@ -34,7 +34,10 @@ __all__ = ["CheckedSpecification", "passes_fast_check"]
 
 
 class CheckedSpecification(OpenAPISpecification):
-    """An OpenAPI 3 specification whose validation takes the fast way when the document is valid."""
+    """An OpenAPI 3 specification whose validation takes the fast way when the document is valid.
+
+    `raw_spec` is a loaded document that nothing changes afterwards (`Contract.resolved`): it is
+    the raw specification, only its top level copied (the base path setter writes there)."""
 
     def __init__(self, raw_spec: dict[str, t.Any], *, base_uri: str = "") -> None:
         # `Specification.__init__`, with one copy. The raw document is only read (Swagger UI's
@@ -45,11 +48,6 @@ class CheckedSpecification(OpenAPISpecification):
         self._validate_spec(spec)
         self._spec = resolve_refs(spec, base_uri=base_uri) if has_refs else spec
         self._base_uri = base_uri
-
-    @classmethod
-    def from_document(cls, document: dict[str, t.Any]) -> CheckedSpecification:
-        """The specification of `document`, a contract nothing changes (`Contract.resolved`)."""
-        return cls(document)
 
     @classmethod
     def _validate_spec(cls, spec: dict[str, t.Any]) -> None:

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alertmock.admin_token import ensure_admin_token
-from alertmock.config import MEMORY_STATE, Config, ConfigError
-from alertmock.contract import ContractError
-from alertmock.edge import log_requests_to
-from alertmock.fixtures import FixtureError
-from alertmock.gc_tuning import pause_for_start_up, resume
-from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.app.config import ENGINES, MEMORY_STATE, Config, ConfigError
+from alertmock.app.gc_tuning import pause_for_start_up, resume
+from alertmock.contract.document import ContractError
+from alertmock.controls.admin_token import ensure_admin_token
+from alertmock.framework.process import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.layers.edge import log_requests_to
+from alertmock.state.fixtures import FixtureError
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +56,12 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="the way through Connexion: auto (the speed path, or the stock path if it cannot run; the default),"
+        " speed, or stock (env ALERTMOCK_ENGINE)",
+    )
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -84,7 +90,7 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _proxy_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from alertmock.proxy.cli import add_arguments
+    from alertmock.proxy.command import add_arguments
 
     proxy = sub.add_parser(
         "proxy",
@@ -102,7 +108,7 @@ def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from alertmock.tools.verify.cli import add_arguments
+    from alertmock.tools.verify.command import add_arguments
 
     verify = sub.add_parser(
         "verify",
@@ -161,6 +167,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         workers=getattr(args, "workers", None),
         state_file=getattr(args, "state_file", None),
         shutdown_timeout=getattr(args, "shutdown_timeout", None),
+        engine=getattr(args, "engine", None),
     )
 
 
@@ -171,14 +178,12 @@ def _listed(value: str | None) -> tuple[str, ...] | None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from alertmock.shims.one_write import http_protocol
-
     config, generated_token = ensure_admin_token(config_from_args(args))
     # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
     app = _build_app(config)
     _check_state(config)
     sock = _bind(config)
-    print(_banner(config, generated_token), flush=True)
+    print(_banner(config, generated_token, app.engine.notice), flush=True)
     if config.workers > 1 or args.reload:
         # Several workers, or the reloader, need an import string: each process builds its app from
         # the environment, and uvicorn binds the port itself (checked free above).
@@ -186,7 +191,7 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
         _export_env(config)
         uvicorn.run(
-            "alertmock.serving:app_from_env",
+            "alertmock.app.serving:app_from_env",
             factory=True,
             host=config.host,
             port=config.port,
@@ -201,10 +206,10 @@ def serve(args: argparse.Namespace) -> int:
                 else {"workers": config.workers}
             ),
             timeout_graceful_shutdown=config.shutdown_timeout,
-            http=http_protocol(),
+            http=app.engine.http,
         )
         return 0
-    from alertmock.gc_tuning import tune_for_serving
+    from alertmock.app.gc_tuning import tune_for_serving
 
     if not config.quiet:
         log_requests_to(sys.stdout)
@@ -215,7 +220,7 @@ def serve(args: argparse.Namespace) -> int:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=config.shutdown_timeout,
-            http=http_protocol(),
+            http=app.engine.http,
         )
     ).run(sockets=[sock])
     return 0
@@ -227,8 +232,9 @@ def startup(args: argparse.Namespace) -> tuple[Config, str]:
     return config, _banner(config, generated_token)
 
 
-def _banner(config: Config, generated_token: str | None) -> str:
+def _banner(config: Config, generated_token: str | None, engine_notice: str | None = None) -> str:
     lines = [
+        *([engine_notice] if engine_notice else []),
         f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)",
         demo_credentials(config.spec),
     ]
@@ -241,9 +247,7 @@ def _banner(config: Config, generated_token: str | None) -> str:
 
 def _build_app(config: Config) -> Any:
     # Imported here, after `main` has set its warning filters: Connexion warns on import.
-    from connexion.exceptions import InvalidSpecification
-
-    from alertmock.app import create_app
+    from alertmock.app.factory import create_app
 
     try:
         return create_app(config)
@@ -251,9 +255,6 @@ def _build_app(config: Config) -> Any:
         raise UsageError(f"{exc.filename}: {exc.strerror}") from None
     except ContractError as exc:
         raise UsageError(str(exc)) from None
-    except InvalidSpecification as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"--spec {config.spec}: not a valid OpenAPI 3.0 contract: {first_line}") from None
     except (KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"--spec {config.spec}: not an alertmock contract ({type(exc).__name__}: {exc})") from None
 
@@ -324,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     quiet_framework_warnings()
     leave_out_unused_modules()
-    from alertmock.proxy.cli import vendor_flags
+    from alertmock.proxy.command import vendor_flags
 
     argv = vendor_flags(sys.argv[1:] if argv is None else argv)
     command = next((arg for arg in argv if not arg.startswith("-")), None)
@@ -334,14 +335,14 @@ def _run(argv: Sequence[str] | None) -> int:
         resume()  # a command that does not serve: no start-up to spare collections for
     try:
         if args.command == "proxy":
-            from alertmock.proxy.cli import main as proxy
+            from alertmock.proxy.command import main as proxy
 
             return proxy(args, config_from_args(args))
         if args.command == "verify":
             if importlib.util.find_spec("schemathesis") is None:
                 print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
                 return 2
-            from alertmock.tools.verify.cli import main as verify
+            from alertmock.tools.verify.command import main as verify
 
             return verify(args)
         return {"serve": serve, "lint": lint}[args.command](args)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the test suite against the newest Connexion and Starlette, past the pins in pyproject.toml.
 #
-# alertmock/shims/ reaches into both frameworks' internals (alertmock/shims/README.md lists each
+# alertmock/framework/speed/ reaches into both frameworks' internals (alertmock/framework/speed/README.md lists each
 # one), so pyproject.toml pins Connexion to the minor version they were written against and
 # Starlette below its next major. This script is how an upgrade becomes a decision: it builds a
 # throw-away venv, installs alertmock, then forces the newest releases over the pins (pip warns

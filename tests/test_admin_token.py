@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from alertmock.admin_token import ensure_admin_token, is_loopback
+from alertmock.app.config import Config
 from alertmock.cli import build_parser, startup
-from alertmock.config import Config
+from alertmock.controls.admin_token import ensure_admin_token, is_loopback
 from tests.conftest import ClientFactory
 
 TOKEN = "team-secret-token"

@@ -11,8 +11,8 @@ from connexion.resolver import Resolver
 from connexion.spec import Specification
 
 from alertmock import Config
-from alertmock.contract import Contract
-from alertmock.shims.argument_plan import ArgumentPlan
+from alertmock.contract.document import Contract
+from alertmock.framework.speed.argument_plan import ArgumentPlan
 
 CONTRACT = Contract(Config().spec)
 SPEC = Specification.load(CONTRACT.resolved)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from alertmock.clock import Clock
+from alertmock.state.clock import Clock
 
 INSTANT = datetime(2026, 6, 10, 7, 8, 13, tzinfo=UTC)
 

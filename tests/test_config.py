@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from alertmock.app.config import DEFAULT_PORT, Config
 from alertmock.cli import build_parser, config_from_args
-from alertmock.config import DEFAULT_PORT, Config
 
 
 def test_defaults_serve_the_repository_contract_on_4010() -> None:

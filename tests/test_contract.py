@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from alertmock.config import DEFAULT_SPEC
-from alertmock.contract import Contract
+from alertmock.app.config import DEFAULT_SPEC
+from alertmock.contract.document import Contract
 from alertmock.tools.lint import (
     check_examples_validate,
     check_operations_complete,
@@ -75,7 +75,7 @@ def test_lint_passes_and_reports_full_coverage(contract: Contract) -> None:
 
 def test_no_documented_operation_falls_back_to_examples(client) -> None:  # type: ignore[no-untyped-def]
     client.get("/__mock/health")
-    assert client.app.runtime.extras["fallback_operations"] == []
+    assert client.app.runtime.fallback_operations == []
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alertmock.contract import Contract, _with_operation_parameters, resolve_document
+from alertmock.contract.document import Contract, _with_operation_parameters, resolve_document
 
 ROOT = Path(__file__).resolve().parent.parent
 

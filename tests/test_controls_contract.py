@@ -1,4 +1,4 @@
-"""The control API fuzzed with Schemathesis against its own contract (alertmock/controls.yaml), as the
+"""The control API fuzzed with Schemathesis against its own contract (alertmock/controls/controls.yaml), as the
 vendor APIs are against theirs: whatever it is sent, it answers as documented and never with a 500."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from alertmock import Config, create_app
-from alertmock.app import CONTROLS_SPEC
+from alertmock.app.factory import CONTROLS_SPEC
 
 TOKEN = "fuzz-admin-token"
 APP = create_app(Config(seed=1, clock="2026-06-10T07:08:13Z@x1", quiet=True, admin_token=TOKEN))

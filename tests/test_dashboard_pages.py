@@ -8,7 +8,7 @@ import re
 import yaml
 from starlette.testclient import TestClient
 
-from alertmock.config import DEFAULT_SPEC
+from alertmock.app.config import DEFAULT_SPEC
 from alertmock.dashboard.swagger_ui import demo_authorizations
 from tests.conftest import ClientFactory
 

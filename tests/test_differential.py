@@ -1,7 +1,7 @@
-"""The served app answers exactly as stock Connexion does: the test that holds alertmock/shims/ to it.
+"""The served app answers exactly as stock Connexion does: the test that holds alertmock/framework/speed/ to it.
 
 Two apps over the whole contract (the vendors' and the control API): the served one, with every
-shim, and `create_app(planned=False)`, a stock Connexion `AsyncApp` (its default middlewares,
+shim, and `create_app(engine="stock")`, a stock Connexion `AsyncApp` (its default middlewares,
 security map and request handling) with only the engine's features. Every operation gets the
 documents' examples and generated requests, valid and invalid (Schemathesis strategies, seeded),
 each sent to both apps in a fresh mock session of the same name. Status, content type, the headers
@@ -28,10 +28,10 @@ from schemathesis import GenerationMode
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
-from alertmock.app import CONTROLS_SPEC
+from alertmock.app.factory import CONTROLS_SPEC
 from alertmock.bounded_cache import IdentityCache
-from alertmock.contract import Contract
-from alertmock.middleware import SESSION_HEADER
+from alertmock.contract.document import Contract
+from alertmock.layers.engine import SESSION_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 # Generated requests per operation and mode (valid, invalid), on top of every documented example.
@@ -79,7 +79,7 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def differential() -> Differential:
-    return Differential(create_app(CONFIG), create_app(CONFIG, planned=False))
+    return Differential(create_app(CONFIG), create_app(CONFIG, engine="stock"))
 
 
 _UUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -88,7 +88,12 @@ _TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\
 _DURATION = re.compile(rb'"duration_ms":[0-9.e-]+')
 
 
+# /__mock/health says which engine answered: the one thing the two apps must differ in.
+_ENGINE = re.compile(rb'"engine":"(speed|stock)"')
+
+
 def _normalised(body: bytes) -> bytes:
+    body = _ENGINE.sub(b'"engine":"<engine>"', body)
     return _DURATION.sub(b'"duration_ms":0', _TIME.sub(b"<time>", _UUID.sub(b"<id>", body)))
 
 
@@ -235,7 +240,9 @@ EDGE_CASES: list[tuple[str, str, dict[str, Any]]] = [
 def _edge_answers(planned: bool) -> list[tuple[int, dict[str, str], bytes]]:
     config = Config(spec=ENGINE_APP / "openapi.yaml", fixtures=ENGINE_APP / "fixtures", validate_responses=True, seed=7)
     answers = []
-    with TestClient(create_app(config, planned=planned), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(config, engine="speed" if planned else "stock"), raise_server_exceptions=False
+    ) as client:
         for method, path, kwargs in EDGE_CASES:
             answer = client.request(method, path, **kwargs)
             headers = {k: v for k, v in answer.headers.items() if k not in ("date", "server")}
@@ -272,7 +279,9 @@ CREDENTIAL_CASES: list[tuple[str, str, dict[str, str]]] = [
 
 def test_wrong_credentials_get_stock_connexions_answers_for_every_scheme() -> None:
     def answers(planned: bool) -> list[tuple[int, bytes]]:
-        with TestClient(create_app(CONFIG, planned=planned), raise_server_exceptions=False) as client:
+        with TestClient(
+            create_app(CONFIG, engine="speed" if planned else "stock"), raise_server_exceptions=False
+        ) as client:
             return [
                 (a.status_code, a.content) for a in (client.request(m, p, headers=h) for m, p, h in CREDENTIAL_CASES)
             ]
@@ -292,7 +301,7 @@ def test_a_diverging_shim_is_caught(differential: Differential, monkeypatch: pyt
     # A subtle break: the jsonschema_rs fast path loses `required` in translation, so it calls a
     # body without a required property valid (the kind of disagreement its docstring warns of).
     # Answers of other kinds, and every body that is valid, stay the same.
-    from alertmock.shims import schema_fast_path
+    from alertmock.framework.speed import schema_fast_path
 
     translate = schema_fast_path._translate
 
@@ -313,7 +322,7 @@ def test_a_diverging_shim_is_caught(differential: Differential, monkeypatch: pyt
 def test_a_parameter_memo_that_forgets_an_input_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The parameter validator remembers the URLs it accepted; a key that left the query string
     # out would accept `?verbose=x` because `?verbose=2` passed on the same item.
-    from alertmock.shims import fast_validators
+    from alertmock.framework.speed import fast_validators
 
     url_key = fast_validators._url_key
     monkeypatch.setattr(fast_validators, "_url_key", lambda scope: url_key({**scope, "query_string": b""}))
@@ -326,7 +335,7 @@ def test_routed_layers_hand_requests_to_the_next_operation_and_a_wrong_link_is_c
 ) -> None:
     # The served app links each routed layer's operation to the next layer's (linked_operations.py),
     # so the comparisons above run through the links; a link to another operation is noticed.
-    from alertmock.shims import linked_operations, planned_app
+    from alertmock.framework.speed import linked_operations, planned_app
 
     linked: list[int] = []
     link = linked_operations.link_operations
@@ -350,7 +359,7 @@ def test_routed_layers_hand_requests_to_the_next_operation_and_a_wrong_link_is_c
         test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
 
 
-# --- The fused routed operations (alertmock/shims/routed_operation.py) and the routing memo -----------
+# --- The fused routed operations (alertmock/framework/speed/routed_operation.py) and the routing memo -----------
 
 
 def test_the_served_app_fuses_its_operations_and_the_comparisons_run_through_them() -> None:
@@ -358,7 +367,7 @@ def test_the_served_app_fuses_its_operations_and_the_comparisons_run_through_the
     # response validation on (the edge cases' app), security and validation are fused and the
     # rest of the chain runs linked. The control API's operations are never fused: the linked
     # chain (the fallback) is compared there, and for the vendors' when fusing is off (below).
-    from alertmock.shims.planned_app import IndexedRoutingMiddleware
+    from alertmock.framework.speed.planned_app import IndexedRoutingMiddleware
 
     def fused(config: Config) -> dict[str, Any]:
         app = create_app(config)
@@ -379,7 +388,7 @@ def test_the_served_app_fuses_its_operations_and_the_comparisons_run_through_the
 
 
 def test_a_fused_operation_that_skips_security_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    from alertmock.shims import routed_operation
+    from alertmock.framework.speed import routed_operation
 
     fuse = routed_operation.fuse
 
@@ -395,7 +404,7 @@ def test_a_fused_operation_that_skips_security_is_caught(monkeypatch: pytest.Mon
 
 
 def test_without_fused_operations_the_linked_chain_answers_as_stock(monkeypatch: pytest.MonkeyPatch) -> None:
-    from alertmock.shims import routed_operation
+    from alertmock.framework.speed import routed_operation
 
     monkeypatch.setattr(routed_operation, "fuse", lambda *args: None)
     test_the_edge_cases_get_stock_connexions_answers_byte_for_byte()
@@ -405,7 +414,7 @@ def test_a_routing_memo_that_forgets_the_method_is_caught(monkeypatch: pytest.Mo
     # The root API's matches are remembered per (method, path): keyed by the path alone, the POST
     # after a GET of the same path would reach the GET's operation.
     from alertmock.bounded_cache import BoundedCache
-    from alertmock.shims import planned_app
+    from alertmock.framework.speed import planned_app
 
     class MethodBlind(BoundedCache[Any, Any]):
         def get(self, key: Any, default: Any = None) -> Any:
@@ -427,11 +436,11 @@ def test_a_routing_memo_that_forgets_the_method_is_caught(monkeypatch: pytest.Mo
 
 def test_an_exception_layer_that_hands_its_handler_another_request_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The planned app's exception layer builds its request only when it handles an exception
-    # (alertmock/shims/exception_layer.py); built from anything but the request's own scope, the
+    # (alertmock/framework/speed/exception_layer.py); built from anything but the request's own scope, the
     # engine's error answers (a 405 names the method) would differ.
     from starlette.requests import Request
 
-    from alertmock.shims import exception_layer
+    from alertmock.framework.speed import exception_layer
 
     monkeypatch.setattr(
         exception_layer, "Request", lambda scope, receive, send: Request({**scope, "method": "PATCH"}, receive, send)

@@ -14,9 +14,9 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
-from alertmock import xml as xml_codec
-from alertmock.contract import Operation
-from alertmock.generation import Generator
+from alertmock.contract import xml as xml_codec
+from alertmock.contract.document import Operation
+from alertmock.contract.generation import Generator
 
 ANSWERS = 50
 CREDENTIALS = {

@@ -11,7 +11,7 @@ from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse
 
-from alertmock.shims.exception_layer import LazyExceptionMiddleware
+from alertmock.framework.speed.exception_layer import LazyExceptionMiddleware
 
 
 class Teapot(Exception):

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from alertmock.shims.fast_validators import FastJSONBodyValidator, _declares_a_body
-from alertmock.validation import StructuredJSONBodyValidator
+from alertmock.framework.speed.fast_validators import FastJSONBodyValidator, _declares_a_body
+from alertmock.framework.validators import StructuredJSONBodyValidator
 
 SCHEMA = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 VALID = b'{"name": "a", "more": [1, 2.5, {"x": null}]}'

@@ -1,6 +1,6 @@
 """The engine's own fast paths answer exactly what the straightforward code they replaced answered.
 
-The plan-based XML writer of `alertmock.xml` and the per-request `base_url` cache are pure speed:
+The plan-based XML writer of `alertmock.contract.xml` and the per-request `base_url` cache are pure speed:
 every byte must stay the same. Each test compares the fast path with a reference: an ElementTree
 writer, a `base_url` built from Starlette's `Request` every call. (The shims over Connexion are
 held to stock Connexion by tests/test_differential.py.)
@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from starlette.requests import Request
 
-from alertmock import context, xml
-from alertmock.contract import Contract
-from alertmock.schemas import effective
+from alertmock.app import context
+from alertmock.contract import xml
+from alertmock.contract.document import Contract
+from alertmock.contract.schemas import effective
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_APP = ROOT / "tests" / "engine" / "app"
@@ -28,7 +29,7 @@ ENGINE_APP = ROOT / "tests" / "engine" / "app"
 
 
 def _reference_dumps(data: Any, schema: Mapping[str, Any], root: str | None = None) -> bytes:
-    """The writer alertmock.xml had first: an ElementTree built and serialised node by node."""
+    """The writer alertmock.contract.xml had first: an ElementTree built and serialised node by node."""
     info = schema.get("xml", {})
     element = ElementTree.Element(root or info.get("name", "root"))
     if info.get("namespace"):
@@ -62,7 +63,7 @@ def _fill(element: ElementTree.Element, data: Any, schema: Mapping[str, Any]) ->
 def _reference_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    # Characters XML 1.0 cannot carry become U+FFFD, as in alertmock.xml.
+    # Characters XML 1.0 cannot carry become U+FFFD, as in alertmock.contract.xml.
     return "".join(
         "\ufffd" if (ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF or c in "\ufffe\uffff" else c
         for c in str(value)

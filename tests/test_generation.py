@@ -5,7 +5,7 @@ import re
 import pytest
 from openapi_schema_validator import OAS30Validator
 
-from alertmock.generation import Generator
+from alertmock.contract.generation import Generator
 
 PATTERNS = [
     r"^\d+$",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from alertmock.ids import Ids
+from alertmock.state.ids import Ids
 
 
 def test_uuid4_is_the_stdlib_version_4_uuid_of_the_same_random_bits() -> None:

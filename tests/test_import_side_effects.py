@@ -10,7 +10,7 @@ import textwrap
 CHECK = textwrap.dedent(
     """
     import logging, warnings
-    import alertmock, alertmock.app, alertmock.cli, alertmock.serving
+    import alertmock, alertmock.app.factory, alertmock.cli, alertmock.app.serving
     # (urllib3 and requests, imported by Connexion, install filters of their own on import.)
     ours = [f for f in warnings.filters if f[1] is not None and "starlette" in f[1].pattern]
     assert not ours, ours

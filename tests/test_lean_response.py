@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from alertmock.negotiation import bytes_response
+from alertmock.contract.negotiation import bytes_response
 
 MEDIA_TYPES = [
     "application/json",

@@ -1,4 +1,4 @@
-"""`alertmock serve` answers with one write per response (alertmock/shims/one_write.py), and the
+"""`alertmock serve` answers with one write per response (alertmock/framework/speed/one_write.py), and the
 answers are what uvicorn's own protocol sends: kept-alive and pipelined requests, head-only answers,
 streamed bodies, ``Expect: 100-continue``."""
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from alertmock.shims.one_write import _HeadHeld, http_protocol
+from alertmock.framework.speed.one_write import _HeadHeld, http_protocol
 from tests.servers import LiveServer, live_server
 
 SCALINGO = b"Authorization: Basic OnRrLXVzLWRlbW8tdG9rZW4=\r\n"

@@ -9,8 +9,9 @@ import pytest
 from connexion.lifecycle import ConnexionRequest
 from starlette.testclient import TestClient
 
-from alertmock import Config, create_app, validation
-from alertmock.shims import planned_app
+from alertmock import Config, create_app
+from alertmock.framework import validators as validation
+from alertmock.framework.speed import planned_app
 
 DEMO = {"Authorization": "Bearer matatika-demo-token"}
 
@@ -70,7 +71,7 @@ def test_a_json_body_is_parsed_once_and_the_handler_gets_what_was_validated(monk
 def test_a_scoped_request_starts_as_connexions_does() -> None:
     # ScopedRequest copies ConnexionRequest.__init__ (minus a raised AttributeError): a Connexion
     # that gives its requests another attribute must be copied again.
-    from alertmock.shims.parsed_request import ScopedRequest
+    from alertmock.framework.speed.parsed_request import ScopedRequest
 
     scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"authorization", b"Bearer x")]}
     ours, theirs = ScopedRequest(scope, uri_parser="parser"), ConnexionRequest(scope, uri_parser="parser")

@@ -1,5 +1,5 @@
 """What `alertmock serve` loads: the server, not the test tools or clients its frameworks bring along
-(alertmock/process.py); a module left out is still there for whoever uses it."""
+(alertmock/framework/process.py); a module left out is still there for whoever uses it."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _last_line(code: str, *args: str, timeout: float = 60) -> str:
 
 def test_serve_loads_neither_the_verify_tools_nor_clients_it_never_calls() -> None:
     modules = set(_last_line(SERVE_UNTIL_LISTENING, str(free_port()), timeout=120).split())
-    assert "connexion" in modules and "alertmock.app" in modules  # the app was built
+    assert "connexion" in modules and "alertmock.app.factory" in modules  # the app was built
     # `verify`'s Schemathesis and what it brings (installed here: the test extra includes verify).
     assert not modules & {"schemathesis", "hypothesis", "pytest"}
     # httpx (and its command-line client: click's rich output, pygments), which Connexion imports
@@ -53,7 +53,7 @@ def test_requests_left_out_of_connexion_is_there_for_whoever_uses_it() -> None:
     check = textwrap.dedent(
         """
         import sys
-        from alertmock.process import leave_out_unused_modules
+        from alertmock.framework.process import leave_out_unused_modules
         leave_out_unused_modules()
         assert "urllib3" not in sys.modules and "requests" not in sys.modules
         import connexion.json_schema
@@ -73,7 +73,7 @@ def test_httpx_and_the_test_client_left_out_of_connexion_are_there_for_whoever_u
     check = textwrap.dedent(
         """
         import sys
-        from alertmock.process import leave_out_unused_modules
+        from alertmock.framework.process import leave_out_unused_modules
         leave_out_unused_modules()
         assert "httpx" not in sys.modules and "starlette.testclient" not in sys.modules
         import connexion
@@ -97,10 +97,10 @@ def test_serve_builds_its_app_without_collections_and_serves_with_them() -> None
         """
         import gc, sys
         import uvicorn
-        import alertmock.app
+        import alertmock.app.factory
 
         collections = []
-        build = alertmock.app.create_app
+        build = alertmock.app.factory.create_app
 
         def counted(*args, **kwargs):
             gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
@@ -109,7 +109,7 @@ def test_serve_builds_its_app_without_collections_and_serves_with_them() -> None
         def serving(self, sockets=None):
             print(len(collections), gc.isenabled(), gc.get_freeze_count() > 0)
 
-        alertmock.app.create_app = counted
+        alertmock.app.factory.create_app = counted
         uvicorn.Server.run = serving
         from alertmock.cli import main
         raise SystemExit(main(["serve", "--port", sys.argv[1], "--seed", "1", "--quiet"]))

@@ -8,7 +8,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Match, Mount, Route, Router
 from starlette.testclient import TestClient
 
-from alertmock.shims.route_index import IndexedRouter, can_match, literal_prefix
+from alertmock.framework.speed.route_index import IndexedRouter, can_match, literal_prefix
 
 
 def _endpoint(name: str):  # type: ignore[no-untyped-def]

@@ -10,9 +10,9 @@ from connexion.exceptions import InvalidSpecification
 from connexion.spec import OpenAPISpecification
 
 from alertmock import Config
-from alertmock.app import CONTROLS_SPEC
-from alertmock.contract import Contract
-from alertmock.shims.spec_check import CheckedSpecification, passes_fast_check
+from alertmock.app.factory import CONTROLS_SPEC
+from alertmock.contract.document import Contract
+from alertmock.framework.speed.spec_check import CheckedSpecification, passes_fast_check
 
 CONTRACT = Contract(Config().spec).resolved
 SMALL: dict[str, Any] = {

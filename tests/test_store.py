@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from alertmock.memory_store import MemorySessions, MemoryState
-from alertmock.store import DEFAULT_SESSION
+from alertmock.state.memory import MemorySessions, MemoryState
+from alertmock.state.store import DEFAULT_SESSION
 
 FIXTURES = {"v.things": [{"id": "f1", "n": 1}, {"id": "f2", "n": 2}]}
 T = TypeVar("T")

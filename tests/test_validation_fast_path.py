@@ -19,9 +19,9 @@ import pytest
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from jsonschema import Draft4Validator, FormatChecker
 
-from alertmock.contract import resolve_document
-from alertmock.shims.schema_fast_path import _fast_path, accepts, compiled
-from alertmock.validation import FORMAT_CHECKER
+from alertmock.contract.document import resolve_document
+from alertmock.framework.speed.schema_fast_path import _fast_path, accepts, compiled
+from alertmock.framework.validators import FORMAT_CHECKER
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY_FORMATS = Draft4Validator.FORMAT_CHECKER

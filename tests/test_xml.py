@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from alertmock import freeze, xml
+from alertmock import freeze
+from alertmock.contract import xml
 from alertmock.frozen import Frozen
 from tests.test_fast_paths import _reference_dumps
 

@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
-from connexion.middleware.abstract import ROUTING_CONTEXT
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alertmock.context import Runtime, current_session
-from alertmock.middleware import CONTROL_PREFIX, VIOLATIONS_EXTENSION
-from alertmock.proxy.checks import ContractChecks, Located
+from alertmock.app.context import Runtime, current_session
+from alertmock.framework import ContractChecks, Engine, Located, set_routed_operation_id
+from alertmock.layers.engine import CONTROL_PREFIX, VIOLATIONS_EXTENSION
 from alertmock.proxy.findings import Finding
 from alertmock.proxy.forwarding import Forwarder, UpstreamError, Upstreams, decoded, passed_back, read_raw
 from alertmock.proxy.ledger import ViolationLog
@@ -47,14 +46,20 @@ class ProxySettings:
 
 class ProxyMiddleware:
     def __init__(
-        self, app: ASGIApp, runtime: Runtime, settings: ProxySettings, log: ViolationLog, forwarder: Forwarder
+        self,
+        app: ASGIApp,
+        runtime: Runtime,
+        settings: ProxySettings,
+        log: ViolationLog,
+        forwarder: Forwarder,
+        engine: Engine,
     ) -> None:
         self.app = app
         self.runtime = runtime
         self.settings = settings
         self.log = log
         self.forwarder = forwarder
-        self.checks = ContractChecks(runtime.contract)
+        self.checks = ContractChecks(runtime.contract, engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
@@ -69,7 +74,7 @@ class ProxyMiddleware:
         else:
             operation_id = located.checks.operation_id
             # Where the mock's own routing would have put it: the journal and the error renderer read it.
-            scope.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {})["operation_id"] = operation_id
+            set_routed_operation_id(scope, operation_id)
             findings = await located.request(body)
         vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
         base = self.settings.upstreams.for_vendor(vendor.name if vendor else None)

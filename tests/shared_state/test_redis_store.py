@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from alertmock.clock import Clock
-from alertmock.faults import FaultRule
-from alertmock.generation import Generator
-from alertmock.ids import Ids
-from alertmock.redis_store import RedisSessions
-from alertmock.store import DEFAULT_SESSION
+from alertmock.contract.generation import Generator
+from alertmock.state.clock import Clock
+from alertmock.state.faults import FaultRule
+from alertmock.state.ids import Ids
+from alertmock.state.redis_backend import RedisSessions
+from alertmock.state.store import DEFAULT_SESSION
 
 FIXTURES = {"v.things": [{"id": "f1", "n": 1, "tags": []}, {"id": "f2", "n": 2}]}
 CHILDREN = {"v.kids": [{"id": f"k{i}", "parent": {"id": f"p{i % 3}"}, "n": i} for i in range(9)]}

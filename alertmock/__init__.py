@@ -7,6 +7,11 @@ warning filters before Connexion's import-time warnings (alertmock/framework/pro
 
 from typing import TYPE_CHECKING, Any
 
+# What handlers answer with and what an error renderer reads: Starlette's public classes, named
+# here so that handlers import nothing but `alertmock`.
+from starlette.requests import Request
+from starlette.responses import Response
+
 from alertmock.app.config import Config
 from alertmock.app.context import (
     base_url,
@@ -66,6 +71,8 @@ __all__ = [
     "new_uuid",
     "now",
     # for handlers: answering
+    "Request",
+    "Response",
     "negotiate",
     "respond",
     "to_xml",

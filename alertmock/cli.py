@@ -17,7 +17,7 @@ from alertmock.app.config import ENGINES, MEMORY_STATE, Config, ConfigError
 from alertmock.app.gc_tuning import pause_for_start_up, resume
 from alertmock.contract.document import ContractError
 from alertmock.controls.admin_token import ensure_admin_token
-from alertmock.framework.process import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.framework import leave_out_unused_modules, quiet_framework_warnings
 from alertmock.layers.edge import log_requests_to
 from alertmock.state.fixtures import FixtureError
 

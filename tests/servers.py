@@ -44,14 +44,15 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(*flags: str) -> Iterator[LiveServer]:
-    """`alertmock serve` from this checkout as a user runs it, on a free loopback port."""
+def live_server(*flags: str, command: str = "serve", env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """`alertmock serve` (or `command`) from this checkout as a user runs it, on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "alertmock.cli", "serve", "--port", str(port), "--seed", "1", *flags],
+        [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=env,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     try:

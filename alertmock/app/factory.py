@@ -70,7 +70,7 @@ def create_app(config: Config | None = None, *, engine: str | None = None) -> An
 
     `engine` (default `config.engine`, ``"auto"``) chooses the way through Connexion:
     ``"stock"`` is a plain Connexion `AsyncApp` with the engine's validators, the reference that
-    `tests/test_differential.py` holds the speed path to; ``"auto"`` takes the speed path and falls
+    `tests/framework/test_differential.py` holds the speed path to; ``"auto"`` takes the speed path and falls
     back to stock, saying why in `app.engine.notice`.
     """
     config = config or Config()

@@ -7,7 +7,7 @@ moves everything alive at start-up into a permanent generation that collections 
 
 A young collection is due once the container objects allocated since the last one, less those
 freed, pass the first threshold (700 by default). A request frees all it allocated as it is
-answered (it makes no reference cycles; tests/test_staying_power.py holds it to that), so what
+answered (it makes no reference cycles; tests/app/test_staying_power.py holds it to that), so what
 counts is what stays: stored records, journal entries, sessions. A larger threshold collects them
 in fewer passes. The store's records are plain JSON data without reference cycles, freed by
 reference counting alone, so collections rarely find anything there.

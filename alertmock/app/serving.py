@@ -7,7 +7,7 @@ from typing import Any
 
 from alertmock.app.config import Config
 from alertmock.app.gc_tuning import pause_for_start_up, tune_for_serving
-from alertmock.framework.process import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.framework import leave_out_unused_modules, quiet_framework_warnings
 from alertmock.layers.edge import log_requests_to
 
 

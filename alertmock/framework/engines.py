@@ -50,6 +50,7 @@ def stock_engine(notice: str | None = None) -> Engine:
     from connexion import AsyncApp
     from connexion.middleware.request_validation import RequestValidationOperation
     from connexion.middleware.routing import RoutingMiddleware
+    from connexion.spec import Specification
     from jsonschema import Draft4Validator
 
     from alertmock.framework.validators import validator_map
@@ -67,7 +68,7 @@ def stock_engine(notice: str | None = None) -> Engine:
         http="auto",
         routing_middleware=RoutingMiddleware,
         request_validation_operation=RequestValidationOperation,
-        specification=lambda document: document,  # Connexion loads (and copies) it itself
+        specification=Specification.from_dict,
         compiled=compiled,
         notice=notice,
     )
@@ -77,7 +78,7 @@ def select_engine(choice: str = "auto") -> Engine:
     if choice not in ENGINES:
         raise ValueError(f"unknown engine {choice!r}: one of {', '.join(ENGINES)}")
     if choice == "stock":
-        return stock_engine()
+        return stock_engine(notice="alertmock: serving on the stock Connexion path (--engine stock)")
     try:
         from alertmock.framework.speed.engine import speed_engine
 

@@ -9,7 +9,7 @@ hands it on as JSON, so a handler receives the same ``body`` whatever the wire f
 These are the reference behaviour, built the way Connexion builds its own (a validator per
 request): `create_app(engine="stock")` serves with them as they are. The served app uses their
 faster twins in `alertmock/framework/speed/fast_validators.py`, held to the same answers by
-`tests/test_differential.py`.
+`tests/framework/test_differential.py`.
 """
 
 from __future__ import annotations

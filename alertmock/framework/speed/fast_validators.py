@@ -10,7 +10,7 @@ the raw query string and the router's path parameters, by a pure function of the
 validator remembers which pairs it accepted (with what they parsed to) and skips the work when
 one comes again (a client paging through a list, polling a job, creating under one parent).
 Refusals are not remembered: they are rare and each gets Connexion's own answer. Every refusal still comes from
-the reference validator's own code, so errors are the same; `tests/test_differential.py` holds the
+the reference validator's own code, so errors are the same; `tests/framework/test_differential.py` holds the
 served app to the one built with the reference validators.
 """
 

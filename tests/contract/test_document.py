@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alertmock.contract.document import Contract, _with_operation_parameters, resolve_document
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_path_parameters_move_into_each_operation_and_the_operations_own_win() -> None:

@@ -1,4 +1,4 @@
-"""The Redis backend of the `State` seam behaves as the in-memory one (tests/test_store.py)."""
+"""The Redis backend of the `State` seam behaves as the in-memory one (tests/state/test_store.py)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from alertmock.contract.document import resolve_document
 from alertmock.framework.speed.schema_fast_path import _fast_path, accepts, compiled
 from alertmock.framework.validators import FORMAT_CHECKER
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BODY_FORMATS = Draft4Validator.FORMAT_CHECKER
 
 # Values that trip the known differences: bool/int/float typing, 64-bit limits, `$` before a

@@ -3,7 +3,7 @@
 The plan-based XML writer of `alertmock.contract.xml` and the per-request `base_url` cache are pure speed:
 every byte must stay the same. Each test compares the fast path with a reference: an ElementTree
 writer, a `base_url` built from Starlette's `Request` every call. (The shims over Connexion are
-held to stock Connexion by tests/test_differential.py.)
+held to stock Connexion by tests/framework/test_differential.py.)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alertmock.contract import xml
 from alertmock.contract.document import Contract
 from alertmock.contract.schemas import effective
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 ENGINE_APP = ROOT / "tests" / "engine" / "app"
 
 

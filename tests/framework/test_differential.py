@@ -33,7 +33,7 @@ from alertmock.bounded_cache import IdentityCache
 from alertmock.contract.document import Contract
 from alertmock.layers.engine import SESSION_HEADER
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Generated requests per operation and mode (valid, invalid), on top of every documented example.
 GENERATED = 8
 CONFIG = Config(seed=7, clock="2026-06-10T07:08:13Z")

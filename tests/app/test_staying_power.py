@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 from alertmock import Config, create_app
 from alertmock.tools.verify import serve_in_thread
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENGINE_APP = ROOT / "tests" / "engine" / "app"
 
 

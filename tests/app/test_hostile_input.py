@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

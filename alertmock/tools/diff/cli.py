@@ -1,0 +1,86 @@
+"""``alertmock diff``'s options, and the run: read both sides, compare, judge, mark, print, exit.
+
+Exit status: 1 when a change at or above ``--fail-on`` remains, 0 otherwise, 2 when a side (or a
+policy or traffic file) cannot be read, said in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from alertmock.tools.diff import policy, traffic
+from alertmock.tools.diff.changes import Change
+from alertmock.tools.diff.compare import compare, version_not_bumped
+from alertmock.tools.diff.loading import SourceError, load_side
+from alertmock.tools.diff.reporters import FORMATS
+from alertmock.tools.diff.rules import Level
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "base", metavar="BASE", help="the contract before: a root document, or GITREF:path (main:openapi.yaml)"
+    )
+    parser.add_argument("revision", metavar="REVISION", help="the contract after, the same way")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default text)")
+    parser.add_argument(
+        "--fail-on",
+        choices=["ERR", "WARN", "INFO"],
+        default="ERR",
+        type=str.upper,
+        help="exit 1 when a change at or above this level is found (default ERR)",
+    )
+    parser.add_argument("--severity", type=Path, help="file of 'RULE-ID LEVEL' lines overriding the rules' levels")
+    parser.add_argument("--ignore", type=Path, help="YAML list of accepted changes: {id, operation, location, reason}")
+    found = parser.add_mutually_exclusive_group()
+    found.add_argument(
+        "--traffic", metavar="URL", help="a running mock or proxy whose request journal shows what clients call"
+    )
+    found.add_argument(
+        "--traffic-file", type=Path, metavar="FILE", help="an exported request journal (JSON) or a HAR file"
+    )
+    parser.add_argument("--admin-token", help="the --traffic mock's admin token (env ALERTMOCK_ADMIN_TOKEN)")
+
+
+def main(args: argparse.Namespace, out: TextIO | None = None, cwd: Path | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        changes = run(args, cwd)
+    except (SourceError, policy.PolicyError, traffic.TrafficError) as exc:
+        print(f"alertmock diff: {exc}", file=sys.stderr)
+        return 2
+    out.write(FORMATS[args.format](changes))
+    return 1 if any(change.level >= Level[args.fail_on] for change in changes) else 0
+
+
+def run(args: argparse.Namespace, cwd: Path | None = None) -> list[Change]:
+    base, rev = load_side(args.base, cwd), load_side(args.revision, cwd)
+    levels = policy.read_severity(args.severity) if args.severity else {}
+    ignores = policy.read_ignores(args.ignore) if args.ignore else []
+    changes = policy.apply(compare(base.document, rev.document), levels, ignores)
+    if any(change.level == Level.ERR for change in changes):
+        version = version_not_bumped(base.document, rev.document)
+        if version is not None:
+            changes += policy.apply([version], levels, ignores)
+    exchanges = _exchanges(args)
+    if exchanges is not None:
+        traffic.mark(changes, exchanges)
+    return changes
+
+
+def _exchanges(args: argparse.Namespace) -> list[traffic.Exchange] | None:
+    if args.traffic_file:
+        try:
+            return traffic.from_document(json.loads(args.traffic_file.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise traffic.TrafficError(f"--traffic-file {args.traffic_file}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise traffic.TrafficError(f"--traffic-file {args.traffic_file}: not JSON ({exc})") from None
+    if args.traffic:
+        from alertmock.config import Config
+
+        return traffic.fetch(args.traffic, args.admin_token or Config.from_env().admin_token)
+    return None

@@ -22,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 # libyaml when PyYAML has it: its nodes carry the same marks, in a fraction of the time.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -200,12 +201,13 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.built: dict[int, Any] = {}
 
-    def build(self, node: Node) -> Any:
+    def build(self, node: Node, line: int | None = None) -> Any:
+        """`node` as data; `line`, the line of the key it is the value of, is where it is said to be."""
         if id(node) in self.built:
             return self.built[id(node)]
-        line = node.start_mark.line + 1
+        line = line or node.start_mark.line + 1
         if isinstance(node, ScalarNode):
-            return self.constructor.construct_object(node, deep=True)
+            return node.value if node.tag == _STR else self.constructor.construct_object(node, deep=True)
         if isinstance(node, SequenceNode):
             items = self.built[id(node)] = LocatedList(self.file, line)
             items.extend(self.build(item) for item in node.value)
@@ -220,8 +222,8 @@ class _Builder:
                 continue
             key = self.constructor.construct_object(key_node, deep=True)
             key = str(key) if not isinstance(key, str) else key
-            mapping[key] = self.build(value_node)
             mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = self.build(value_node, mapping.key_lines[key])
         # Explicit keys win over merged ones, and an earlier merge source over a later one.
         for source in merged:
             for key, value in source.items():

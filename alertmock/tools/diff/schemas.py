@@ -58,8 +58,9 @@ def merged(schema: Any) -> dict[str, Any]:
                 required += [name for name in value if name not in required]
             else:
                 out[key] = value
-                if isinstance(out, Located) and isinstance(part, Located) and key in part.key_lines:
-                    out.file, out.key_lines[key] = part.file, part.key_lines[key]
+            if isinstance(out, Located) and isinstance(part, Located) and key in part.key_lines:
+                # The part that said it last is where a change to it is written.
+                out.file, out.key_lines[key] = part.file, part.key_lines[key]
     if properties:
         out["properties"] = properties
     if required:

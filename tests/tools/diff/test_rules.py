@@ -45,6 +45,7 @@ def _optional_body() -> dict[str, Any]:
     operation["paths"]["/things/{id}"]["post"]["requestBody"]["required"] = False
     return operation
 
+
 REQUEST_PAIRS: dict[str, tuple[Any, Any]] = {
     "type-changed": (STRING, INTEGER),
     "enum-value-removed": ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]}),
@@ -57,7 +58,10 @@ REQUEST_PAIRS: dict[str, tuple[Any, Any]] = {
     "max-length-increased": ({"type": "string", "maxLength": 5}, {"type": "string"}),
     "min-length-increased": ({"type": "string"}, {"type": "string", "minLength": 3}),
     "min-length-decreased": ({"type": "string", "minLength": 3}, {"type": "string", "minLength": 1}),
-    "max-items-decreased": ({"type": "array", "items": STRING, "maxItems": 9}, {"type": "array", "items": STRING, "maxItems": 2}),
+    "max-items-decreased": (
+        {"type": "array", "items": STRING, "maxItems": 9},
+        {"type": "array", "items": STRING, "maxItems": 2},
+    ),
     "min-items-increased": ({"type": "array", "items": STRING}, {"type": "array", "items": STRING, "minItems": 1}),
     "pattern-added": (STRING, {"type": "string", "pattern": "^a"}),
     "pattern-changed": ({"type": "string", "pattern": "^a"}, {"type": "string", "pattern": "^b"}),
@@ -72,7 +76,10 @@ RESPONSE_PAIRS: dict[str, tuple[Any, Any]] = {
     "became-nullable": (STRING, {"type": "string", "nullable": True}),
 }
 XML_PAIRS: dict[str, tuple[Any, Any]] = {
-    "xml-name-changed": ({"type": "string", "xml": {"attribute": True}}, {"type": "string", "xml": {"attribute": True, "name": "q"}}),
+    "xml-name-changed": (
+        {"type": "string", "xml": {"attribute": True}},
+        {"type": "string", "xml": {"attribute": True, "name": "q"}},
+    ),
     "xml-attribute-changed": ({"type": "string", "xml": {"attribute": True}}, STRING),
     "xml-namespace-changed": (
         {"type": "object", "xml": {"namespace": "http://tableau.com/api"}},
@@ -97,8 +104,14 @@ CASES.update(
     {
         "api-path-removed-without-deprecation": (document({"/a": {"get": GET}}), document({})),
         "api-path-removed-with-deprecation": (document({"/a": {"get": DEPRECATED}}), document({})),
-        "api-removed-without-deprecation": (document({"/a": {"get": GET, "post": GET}}), document({"/a": {"get": GET}})),
-        "api-removed-with-deprecation": (document({"/a": {"get": GET, "post": DEPRECATED}}), document({"/a": {"get": GET}})),
+        "api-removed-without-deprecation": (
+            document({"/a": {"get": GET, "post": GET}}),
+            document({"/a": {"get": GET}}),
+        ),
+        "api-removed-with-deprecation": (
+            document({"/a": {"get": GET, "post": DEPRECATED}}),
+            document({"/a": {"get": GET}}),
+        ),
         "api-path-added": (document({}), document({"/a": {"get": GET}})),
         "endpoint-added": (document({"/a": {"get": GET}}), document({"/a": {"get": GET, "post": GET}})),
         "api-deprecated": (single({}), single({"deprecated": True})),
@@ -107,29 +120,53 @@ CASES.update(
         "api-tag-removed": (single({"tags": ["t"]}), single({})),
         "api-security-added": (single({}), single({"security": [{"key": []}]})),
         "api-security-removed": (single({"security": [{"key": [], "basic": []}]}), single({"security": [{"key": []}]})),
-        "api-security-scope-added": (single({"security": [{"key": ["r"]}]}), single({"security": [{"key": ["r", "w"]}]})),
+        "api-security-scope-added": (
+            single({"security": [{"key": ["r"]}]}),
+            single({"security": [{"key": ["r", "w"]}]}),
+        ),
         "new-required-request-parameter": (single({}), parameter_op(STRING, required=True)),
         "new-optional-request-parameter": (single({}), parameter_op(STRING)),
         "request-parameter-removed": (parameter_op(STRING), single({})),
         "request-parameter-became-required": (parameter_op(STRING), parameter_op(STRING, required=True)),
         "request-parameter-became-optional": (parameter_op(STRING, required=True), parameter_op(STRING)),
         "new-required-request-body": (single({}, "post"), body_op(STRING)),
-        "new-optional-request-body": (single({}, "post"), single({"requestBody": {"content": {"application/json": {}}}}, "post")),
+        "new-optional-request-body": (
+            single({}, "post"),
+            single({"requestBody": {"content": {"application/json": {}}}}, "post"),
+        ),
         "request-body-removed": (body_op(STRING), single({}, "post")),
         "request-body-became-required": (_optional_body(), body_op(STRING)),
         "request-body-became-optional": (body_op(STRING), _optional_body()),
         "request-body-media-type-removed": (body_op(STRING), body_op(STRING, media=("application/json",))),
         "request-body-media-type-added": (body_op(STRING, media=("application/json",)), body_op(STRING)),
-        "request-property-removed": (body_op(STRING), single({"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}}, "post")),
+        "request-property-removed": (
+            body_op(STRING),
+            single(
+                {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+                "post",
+            ),
+        ),
         "response-success-status-removed": (single({}), single({"responses": {"201": ok()}})),
         "response-success-status-added": (single({}), single({"responses": {"200": ok(), "201": ok()}})),
         "response-non-success-status-removed": (single({"responses": {"200": ok(), "404": ok()}}), single({})),
         "response-non-success-status-added": (single({}), single({"responses": {"200": ok(), "404": ok()}})),
-        "response-media-type-removed": (single({"responses": {"200": ok(STRING, media=("application/json", "text/plain"))}}), single({"responses": {"200": ok(STRING)}})),
-        "response-media-type-added": (single({"responses": {"200": ok(STRING)}}), single({"responses": {"200": ok(STRING, media=("application/json", "text/plain"))}})),
-        "response-required-header-removed": (single({"responses": {"200": ok(headers={"X-H": {"required": True, "schema": STRING}})}}), single({})),
+        "response-media-type-removed": (
+            single({"responses": {"200": ok(STRING, media=("application/json", "text/plain"))}}),
+            single({"responses": {"200": ok(STRING)}}),
+        ),
+        "response-media-type-added": (
+            single({"responses": {"200": ok(STRING)}}),
+            single({"responses": {"200": ok(STRING, media=("application/json", "text/plain"))}}),
+        ),
+        "response-required-header-removed": (
+            single({"responses": {"200": ok(headers={"X-H": {"required": True, "schema": STRING}})}}),
+            single({}),
+        ),
         "response-optional-header-removed": (header_op(STRING), single({})),
-        "response-header-became-optional": (single({"responses": {"200": ok(headers={"X-H": {"required": True, "schema": STRING}})}}), header_op(STRING)),
+        "response-header-became-optional": (
+            single({"responses": {"200": ok(headers={"X-H": {"required": True, "schema": STRING}})}}),
+            header_op(STRING),
+        ),
         "response-header-added": (single({}), header_op(STRING)),
     }
 )
@@ -140,7 +177,9 @@ def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 def _request(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
-    return single({"requestBody": {"content": {"application/json": {"schema": _object(properties, list(required))}}}}, "post")
+    return single(
+        {"requestBody": {"content": {"application/json": {"schema": _object(properties, list(required))}}}}, "post"
+    )
 
 
 def _response(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]

@@ -58,23 +58,28 @@ def main(args: argparse.Namespace, out: TextIO | None = None, cwd: Path | None =
 
 def run(args: argparse.Namespace, cwd: Path | None = None) -> list[Change]:
     base, rev = load_side(args.base, cwd), load_side(args.revision, cwd)
-    levels = policy.read_severity(args.severity) if args.severity else {}
-    ignores = policy.read_ignores(args.ignore) if args.ignore else []
+    levels = policy.read_severity(_at(cwd, args.severity)) if args.severity else {}
+    ignores = policy.read_ignores(_at(cwd, args.ignore)) if args.ignore else []
     changes = policy.apply(compare(base.document, rev.document), levels, ignores)
     if any(change.level == Level.ERR for change in changes):
         version = version_not_bumped(base.document, rev.document)
         if version is not None:
             changes += policy.apply([version], levels, ignores)
-    exchanges = _exchanges(args)
+    exchanges = _exchanges(args, cwd)
     if exchanges is not None:
         traffic.mark(changes, exchanges)
     return changes
 
 
-def _exchanges(args: argparse.Namespace) -> list[traffic.Exchange] | None:
+def _at(cwd: Path | None, path: Path) -> Path:
+    """A file named on the command line, from the directory the diff runs in."""
+    return path if cwd is None else cwd / path
+
+
+def _exchanges(args: argparse.Namespace, cwd: Path | None) -> list[traffic.Exchange] | None:
     if args.traffic_file:
         try:
-            return traffic.from_document(json.loads(args.traffic_file.read_text(encoding="utf-8")))
+            return traffic.from_document(json.loads(_at(cwd, args.traffic_file).read_text(encoding="utf-8")))
         except OSError as exc:
             raise traffic.TrafficError(f"--traffic-file {args.traffic_file}: {exc.strerror}") from None
         except ValueError as exc:

@@ -177,7 +177,7 @@ def _compare_parameters(b: Operation, r: Operation, out: Collector) -> None:
                 fallback=(r_param, None),
                 subject=subject,
             )
-        place = Place("request-parameter", True, location, properties=False)
+        place = Place("request-parameter", True, location, properties=False, subject=subject)
         compare_schema(_parameter_schema(b_param), _parameter_schema(r_param), place, out)
     for key, r_param in r.parameters.items():
         if key not in b.parameters:

@@ -34,6 +34,7 @@ class Place:
     location: str
     xml: bool = False  # the media type is XML: `xml` objects are the wire names
     properties: bool = True  # descend into properties (bodies; not parameters or headers)
+    subject: tuple[Any, ...] | None = None  # what traffic shows in use, when not a body's property
 
 
 def compare_schema(
@@ -83,7 +84,7 @@ def _compare(
     b, r = merged(base), merged(rev)
     at = (rev, None)
     location = place.location + ("" if not path else " /" + "/".join(path))
-    subject = ("property", "request" if place.request else "response", path) if place.properties else None
+    subject = ("property", "request" if place.request else "response", path) if place.properties else place.subject
 
     def add(suffix: str, message: str, key: str | None = None) -> None:
         out.add(f"{place.prefix}-{suffix}", location, message, at=(rev, key) if key else at, subject=subject)

@@ -20,7 +20,9 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def _alertmock(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "alertmock.cli", *argv], cwd=cwd, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "alertmock.cli", *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture

@@ -122,14 +122,13 @@ def _compare_security(b: Operation, r: Operation, base: Any, rev: Any, out: Coll
                     if extra:
                         out.add("api-security-scope-added", "security", f"{name} needs scopes {extra}", at, fallback)
     for alt in r_alts:
-        if alt not in b_alts and any(set(alt) < set(old) for old in b_alts):
-            out.add(
-                "api-security-removed",
-                "security",
-                f"{' + '.join(sorted(alt)) or 'no credentials'} now enough",
-                at,
-                fallback,
-            )
+        if any(set(alt) == set(old) for old in b_alts):
+            continue
+        shown = " + ".join(sorted(alt)) or "no credentials"
+        if any(set(alt) < set(old) for old in b_alts):
+            out.add("api-security-removed", "security", f"{shown} now enough", at, fallback)
+        else:
+            out.add("api-security-alternative-added", "security", f"{shown} now accepted too", at, fallback)
     b_schemes = (base.get("components") or {}).get("securitySchemes") or {}
     r_schemes = (rev.get("components") or {}).get("securitySchemes") or {}
     used = {name for alt in b_alts for name in alt} & {name for alt in r_alts for name in alt}

@@ -54,7 +54,8 @@ _RULES: list[Rule] = [
         "requiredness",
         "a credential the client did not send is now required",
     ),
-    Rule("api-security-removed", I, "request", "security", "requiredness", "a security requirement was dropped"),
+    Rule("api-security-removed", I, "request", "security", "requiredness", "fewer credentials are enough"),
+    Rule("api-security-alternative-added", I, "request", "security", "requiredness", "another credential is accepted"),
     Rule(
         "api-security-scope-added",
         E,
@@ -214,6 +215,7 @@ _RULES: list[Rule] = [
 # pattern where there was none can only refuse values clients send, so it is ERR here.
 _REQUEST_SCHEMA = [
     ("type-changed", E, "type", "values of the old type are refused"),
+    ("type-generalized", I, "type", "every old value is still accepted (integer to number, a format dropped)"),
     ("enum-value-removed", E, "values", "clients may send the removed value"),
     ("enum-value-added", I, "values", "a new accepted value"),
     ("max-decreased", E, "constraints", "values under the old maximum are refused"),
@@ -243,6 +245,7 @@ _XML = [
     ("xml-name-changed", "the element or attribute name on the wire changed"),
     ("xml-attribute-changed", "an attribute became an element or the reverse"),
     ("xml-namespace-changed", "the XML namespace changed"),
+    ("xml-wrapped-changed", "a list gained or lost its wrapping element"),
 ]
 
 

@@ -90,8 +90,11 @@ def _compare(
         out.add(f"{place.prefix}-{suffix}", location, message, at=(rev, key) if key else at, subject=subject)
 
     if _type(b) != _type(r) and _type(b) is not None:
-        add("type-changed", f"type {_shown(_type(b))} became {_shown(_type(r))}", "type")
-        return
+        if place.request and _generalizes(_type(b), _type(r)):
+            add("type-generalized", f"type {_shown(_type(b))} became {_shown(_type(r))}", "type")
+        else:
+            add("type-changed", f"type {_shown(_type(b))} became {_shown(_type(r))}", "type")
+            return
     _compare_enum(b, r, place, add)
     _compare_nullable(b, r, place, add)
     if place.request:
@@ -120,6 +123,14 @@ def _type(schema: dict[str, Any]) -> tuple[Any, Any] | None:
         return None
     kind = schema["type"]
     return (tuple(kind) if isinstance(kind, list) else kind, schema.get("format"))
+
+
+def _generalizes(old: tuple[Any, Any], new: tuple[Any, Any] | None) -> bool:
+    """Does every value of type `old` (with its format) belong to type `new`?"""
+    if new is None:
+        return True
+    kinds_match = old[0] == new[0] or (old[0] == "integer" and new[0] == "number")
+    return kinds_match and new[1] in (None, old[1])
 
 
 def _shown(kind: tuple[Any, Any] | None) -> str:
@@ -206,6 +217,8 @@ def _compare_xml(b: dict[str, Any], r: dict[str, Any], place: Place, name: str |
         )
     if bx.get("namespace") != rx.get("namespace"):
         add("xml-namespace-changed", f"XML namespace {bx.get('namespace')} became {rx.get('namespace')}", "xml")
+    if bool(bx.get("wrapped")) != bool(rx.get("wrapped")):
+        add("xml-wrapped-changed", f"wrapped {bool(bx.get('wrapped'))} became {bool(rx.get('wrapped'))}", "xml")
 
 
 def _compare_properties(

@@ -250,6 +250,50 @@ BREAKING: dict[str, tuple[str, Mutation, str, str]] = {
         "request-property-xml-attribute-changed",
         "xml",
     ),
+    "root element renamed": (
+        "spec/tableau.yaml",
+        lambda d: _schemas(d)["DataAlertResponse"]["xml"].update(name="tsResult"),
+        "response-property-xml-name-changed",
+        "xml",
+    ),
+    "security scheme header renamed": (
+        "openapi.yaml",
+        lambda d: d["components"]["securitySchemes"]["tableauAuth"].update(name="X-Tableau-Token"),
+        "api-security-scheme-changed",
+        "tableauAuth",
+    ),
+    "request property maximum added": (
+        "spec/scalingo.yaml",
+        lambda d: _schemas(d)["AlertAttributes"]["properties"]["limit"].update(maximum=1),
+        "request-property-max-decreased",
+        "maximum",
+    ),
+    "request property minimum added": (
+        "spec/scalingo.yaml",
+        lambda d: _schemas(d)["AlertAttributes"]["properties"]["limit"].update(minimum=0.5),
+        "request-property-min-increased",
+        "minimum",
+    ),
+    "request list capped": (
+        "spec/scalingo.yaml",
+        lambda d: _schemas(d)["AlertAttributes"]["properties"]["notifiers"].update(maxItems=1),
+        "request-property-max-items-decreased",
+        "maxItems",
+    ),
+    "required request body added": (
+        "spec/matatika.yaml",
+        lambda d: d["paths"]["job-stopped"]["put"].update(
+            requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+        ),
+        "new-required-request-body",
+        "requestBody",
+    ),
+    "response property nullable": (
+        "spec/scalingo.yaml",
+        lambda d: _schemas(d)["Alert"]["properties"]["id"].update(nullable=True),
+        "response-property-became-nullable",
+        "nullable",
+    ),
 }
 
 
@@ -290,15 +334,28 @@ def test_a_required_response_header_removed_is_err(sides: Path) -> None:
     assert all(c["file"] == "spec/matatika.yaml" for c in changes if c["id"] != "api-version-not-bumped")
 
 
-def test_a_new_response_enum_value_is_a_warning(sides: Path) -> None:
-    _mutate(
-        sides,
+# (file, mutation, the WARN rule it reports): may break a client; fails only with --fail-on WARN.
+WARNINGS: dict[str, tuple[str, Mutation, str]] = {
+    "response enum value added": (
         "spec/tableau.yaml",
         lambda d: _schemas(d)["DataAlert"]["properties"]["frequency"]["enum"].append("monthly"),
-    )
+        "response-property-enum-value-added",
+    ),
+    "default changed": (
+        "spec/tableau.yaml",
+        lambda d: _at(d, "paths", "data-alerts", "get", "parameters")[0]["schema"].update(default=50),
+        "request-parameter-default-value-changed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WARNINGS))
+def test_a_possibly_breaking_change_is_a_warning(sides: Path, case: str) -> None:
+    name, mutation, rule_id = WARNINGS[case]
+    _mutate(sides, name, mutation)
     status, changes = _run(sides)
     assert status == 0
-    assert {(c["id"], c["level"]) for c in changes} == {("response-property-enum-value-added", "WARN")}
+    assert {(c["id"], c["level"], c["file"]) for c in changes} == {(rule_id, "WARN", name)}
     assert _run(sides, "--fail-on", "WARN")[0] == 1
 
 
@@ -375,6 +432,33 @@ HARMLESS: dict[str, tuple[str, Mutation, set[str]]] = {
         "spec/matatika.yaml",
         lambda d: _schemas(d)["SubscriptionType"]["enum"].append("DIGEST"),
         {"request-property-enum-value-added"},
+    ),
+    "operation deprecated": (
+        "spec/scalingo.yaml",
+        lambda d: d["paths"]["alert"]["patch"].update(deprecated=True),
+        {"api-deprecated"},
+    ),
+    "error status added": (
+        "spec/tableau.yaml",
+        lambda d: d["paths"]["data-alert"]["get"]["responses"].update({"409": {"description": "A conflict."}}),
+        {"response-non-success-status-added"},
+    ),
+    "response media type added": (
+        "spec/scalingo.yaml",
+        lambda d: _at(d, "paths", "alert", "get", "responses", "200", "content").update(
+            {"application/vnd.scalingo+json": {"schema": {"type": "object"}}}
+        ),
+        {"response-media-type-added"},
+    ),
+    "credential alternative added": (
+        "spec/scalingo.yaml",
+        lambda d: d["paths"]["tokens-exchange"]["post"]["security"].append({"scalingoBearer": []}),
+        {"api-security-alternative-added"},
+    ),
+    "request type widened": (
+        "spec/tableau.yaml",
+        lambda d: _at(d, "paths", "data-alerts", "get", "parameters")[0]["schema"].update(type="number"),
+        {"request-parameter-type-generalized"},
     ),
 }
 

@@ -48,6 +48,7 @@ def _optional_body() -> dict[str, Any]:
 
 REQUEST_PAIRS: dict[str, tuple[Any, Any]] = {
     "type-changed": (STRING, INTEGER),
+    "type-generalized": (INTEGER, {"type": "number"}),
     "enum-value-removed": ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]}),
     "enum-value-added": ({"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["a", "b"]}),
     "max-decreased": ({"type": "integer", "maximum": 10}, {"type": "integer", "maximum": 5}),
@@ -76,6 +77,10 @@ RESPONSE_PAIRS: dict[str, tuple[Any, Any]] = {
     "became-nullable": (STRING, {"type": "string", "nullable": True}),
 }
 XML_PAIRS: dict[str, tuple[Any, Any]] = {
+    "xml-wrapped-changed": (
+        {"type": "array", "items": STRING, "xml": {"wrapped": True}},
+        {"type": "array", "items": STRING},
+    ),
     "xml-name-changed": (
         {"type": "string", "xml": {"attribute": True}},
         {"type": "string", "xml": {"attribute": True, "name": "q"}},
@@ -120,6 +125,10 @@ CASES.update(
         "api-tag-removed": (single({"tags": ["t"]}), single({})),
         "api-security-added": (single({}), single({"security": [{"key": []}]})),
         "api-security-removed": (single({"security": [{"key": [], "basic": []}]}), single({"security": [{"key": []}]})),
+        "api-security-alternative-added": (
+            single({"security": [{"key": []}]}),
+            single({"security": [{"key": []}, {"basic": []}]}),
+        ),
         "api-security-scope-added": (
             single({"security": [{"key": ["r"]}]}),
             single({"security": [{"key": ["r", "w"]}]}),
@@ -245,6 +254,14 @@ def test_a_shared_schema_is_reported_once_for_json_and_xml(tmp_path: Path) -> No
     old, new = REQUEST_PAIRS["max-decreased"]
     _, changes = _run(tmp_path, body_op(old), body_op(new))
     assert [c["id"] for c in changes] == ["request-property-max-decreased", "api-version-not-bumped"]
+
+
+def test_a_format_dropped_from_a_request_is_not_breaking(tmp_path: Path) -> None:
+    with_format = {"type": "string", "format": "date-time"}
+    _, changes = _run(tmp_path, parameter_op(with_format), parameter_op(STRING))
+    assert [(c["id"], c["level"]) for c in changes] == [("request-parameter-type-generalized", "INFO")]
+    _, changes = _run(tmp_path, parameter_op(STRING), parameter_op(with_format))
+    assert [c["id"] for c in changes] == ["request-parameter-type-changed", "api-version-not-bumped"]
 
 
 def test_a_bumped_version_is_not_reported(tmp_path: Path) -> None:

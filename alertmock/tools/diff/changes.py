@@ -22,10 +22,6 @@ class Change:
     subject: tuple[Any, ...] | None = None
     traffic: dict[str, Any] | None = None
 
-    @property
-    def direction(self) -> str:
-        return RULES[self.id].direction
-
     def as_json(self) -> dict[str, Any]:
         found = {
             "id": self.id,

@@ -33,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=str.upper,
         help="exit 1 when a change at or above this level is found (default ERR)",
     )
-    parser.add_argument("--severity", type=Path, help="file of 'RULE-ID LEVEL' lines overriding the rules' levels")
-    parser.add_argument("--ignore", type=Path, help="YAML list of accepted changes: {id, operation, location, reason}")
+    parser.add_argument(
+        "--severity", type=Path, metavar="FILE", help="file of 'RULE-ID LEVEL' lines overriding the rules' levels"
+    )
+    parser.add_argument(
+        "--ignore", type=Path, metavar="FILE", help="YAML list of accepted changes: {id, operation, location, reason}"
+    )
     found = parser.add_mutually_exclusive_group()
     found.add_argument(
         "--traffic", metavar="URL", help="a running mock or proxy whose request journal shows what clients call"
@@ -42,7 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     found.add_argument(
         "--traffic-file", type=Path, metavar="FILE", help="an exported request journal (JSON) or a HAR file"
     )
-    parser.add_argument("--admin-token", help="the --traffic mock's admin token (env ALERTMOCK_ADMIN_TOKEN)")
+    parser.add_argument(
+        "--admin-token", metavar="TOKEN", help="the --traffic mock's admin token (env ALERTMOCK_ADMIN_TOKEN)"
+    )
 
 
 def main(args: argparse.Namespace, out: TextIO | None = None, cwd: Path | None = None) -> int:

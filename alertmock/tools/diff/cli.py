@@ -17,14 +17,20 @@ from alertmock.tools.diff.changes import Change
 from alertmock.tools.diff.compare import compare, version_not_bumped
 from alertmock.tools.diff.loading import SourceError, load_side
 from alertmock.tools.diff.reporters import FORMATS
-from alertmock.tools.diff.rules import Level
+from alertmock.tools.diff.rules import RULES, Level
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "base", metavar="BASE", help="the contract before: a root document, or GITREF:path (main:openapi.yaml)"
+        "base",
+        metavar="BASE",
+        nargs="?",
+        help="the contract before: a root document, or GITREF:path (main:openapi.yaml)",
     )
-    parser.add_argument("revision", metavar="REVISION", help="the contract after, the same way")
+    parser.add_argument("revision", metavar="REVISION", nargs="?", help="the contract after, the same way")
+    parser.add_argument(
+        "--rules", action="store_true", help="list every rule (id, level, direction, area, kind) and exit"
+    )
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default text)")
     parser.add_argument(
         "--fail-on",
@@ -53,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, out: TextIO | None = None, cwd: Path | None = None) -> int:
     out = out or sys.stdout
+    if args.rules:
+        out.write(rule_table())
+        return 0
+    if args.revision is None:
+        print("alertmock diff: needs BASE and REVISION (or --rules)", file=sys.stderr)
+        return 2
     try:
         changes = run(args, cwd)
     except (SourceError, policy.PolicyError, traffic.TrafficError) as exc:
@@ -60,6 +72,14 @@ def main(args: argparse.Namespace, out: TextIO | None = None, cwd: Path | None =
         return 2
     out.write(FORMATS[args.format](changes))
     return 1 if any(change.level >= Level[args.fail_on] for change in changes) else 0
+
+
+def rule_table() -> str:
+    """The rules as a severity file's author needs them: one per line, grouped by direction."""
+    rules = sorted(RULES.values(), key=lambda rule: (rule.direction, rule.area, rule.id))
+    lines = [f"{'id':<44} {'level':<5} {'direction':<9} {'area':<12} {'kind':<12} summary"]
+    lines += [f"{r.id:<44} {r.level.name:<5} {r.direction:<9} {r.area:<12} {r.kind:<12} {r.summary}" for r in rules]
+    return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace, cwd: Path | None = None) -> list[Change]:

@@ -80,8 +80,10 @@ def load_side(spec: str, cwd: Path | None = None) -> Side:
     reader, root = _reader_for(spec, cwd)
     resolver = _Resolver(reader)
     document = resolver.resolve_all(root)
-    if not isinstance(document, Located):
-        raise SourceError(f"{spec}: not an OpenAPI document (its top level is not a mapping)")
+    if not isinstance(document, Located) or "openapi" not in document:
+        raise SourceError(f"{spec}: not an OpenAPI document (no openapi field at its top level)")
+    if not isinstance(document.get("paths", {}), dict):
+        raise SourceError(f"{spec}: paths is not a mapping")
     return Side(label=spec, document=document, files=list(resolver.trees))
 
 

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from alertmock.tools.diff.rules import RULES
 from tests.tools.diff._support import diff, document, ok, write
 
 JSON_KEYS = {"id", "level", "operation", "location", "message", "file", "line"}
@@ -146,3 +147,27 @@ def test_a_dangling_ref_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     write(tmp_path / "other.yaml", {"paths": {}})
     assert diff(tmp_path, "dangling.yaml", "dangling.yaml")[0] == 2
     assert "$ref other.yaml#/paths/a points to nothing" in capsys.readouterr().err
+
+
+def test_rules_lists_every_rule_for_a_severity_file(tmp_path: Path) -> None:
+    status, text = diff(tmp_path, "--rules")
+    assert status == 0
+    rows = [line.split()[:2] for line in text.splitlines()[1:]]
+    assert len(rows) == len(RULES)
+    assert ["response-property-enum-value-added", "WARN"] in rows
+    # What it prints is what a severity file accepts.
+    (tmp_path / "levels").write_text("\n".join(f"{rule} {level}" for rule, level in rows))
+    _sides(tmp_path)
+    assert diff(tmp_path, "before.yaml", "after.yaml", "--severity", "levels")[0] == 1
+
+
+def test_both_sides_are_needed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert diff(tmp_path, "openapi.yaml") == (2, "")
+    assert "needs BASE and REVISION" in capsys.readouterr().err
+
+
+def test_a_document_that_is_not_openapi_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    _sides(tmp_path)
+    assert diff(tmp_path, "list.yaml", "after.yaml")[0] == 2
+    assert "list.yaml: not an OpenAPI document" in capsys.readouterr().err

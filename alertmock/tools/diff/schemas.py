@@ -50,7 +50,7 @@ def merged(schema: Any) -> dict[str, Any]:
     out: Located | dict[str, Any] = Located(schema.file, schema.line) if isinstance(schema, Located) else {}
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for part in [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]:
+    for part in [*schema["allOf"], _without_all_of(schema)]:
         part = merged(part)
         for key, value in part.items():
             if key == "properties":
@@ -59,14 +59,28 @@ def merged(schema: Any) -> dict[str, Any]:
                 required += [name for name in value if name not in required]
             else:
                 out[key] = value
-            if isinstance(out, Located) and isinstance(part, Located) and key in part.key_lines:
-                # The part that said it last is where a change to it is written.
-                out.file, out.key_lines[key] = part.file, part.key_lines[key]
+            # The part that said it last is where a change to it is written (a part in another
+            # file leaves the change at the schema itself).
+            if (
+                isinstance(out, Located)
+                and isinstance(part, Located)
+                and part.file == out.file
+                and key in part.key_lines
+            ):
+                out.key_lines[key] = part.key_lines[key]
     if properties:
         out["properties"] = properties
     if required:
         out["required"] = required
     return out
+
+
+def _without_all_of(schema: Any) -> dict[str, Any]:
+    rest: Located | dict[str, Any] = Located(schema.file, schema.line) if isinstance(schema, Located) else {}
+    rest.update((key, value) for key, value in schema.items() if key != "allOf")
+    if isinstance(rest, Located):
+        rest.key_lines.update(schema.key_lines)
+    return rest
 
 
 def _compare(
@@ -82,14 +96,15 @@ def _compare(
         return
     seen.add((id(base), id(rev)))
     b, r = merged(base), merged(rev)
-    at = (rev, None)
+    at = (r, None)
     location = place.location + ("" if not path else " /" + "/".join(path))
     subject = ("property", "request" if place.request else "response", path) if place.properties else place.subject
 
     def add(suffix: str, message: str, key: str | None = None) -> None:
-        out.add(f"{place.prefix}-{suffix}", location, message, at=(rev, key) if key else at, subject=subject)
+        out.add(f"{place.prefix}-{suffix}", location, message, at=(r, key) if key else at, subject=subject)
 
-    if _type(b) != _type(r) and _type(b) is not None:
+    # A request schema without a type accepted anything: a type is a restriction.
+    if _type(b) != _type(r) and (_type(b) is not None or place.request):
         if place.request and _generalizes(_type(b), _type(r)):
             add("type-generalized", f"type {_shown(_type(b))} became {_shown(_type(r))}", "type")
         else:
@@ -125,10 +140,12 @@ def _type(schema: dict[str, Any]) -> tuple[Any, Any] | None:
     return (tuple(kind) if isinstance(kind, list) else kind, schema.get("format"))
 
 
-def _generalizes(old: tuple[Any, Any], new: tuple[Any, Any] | None) -> bool:
+def _generalizes(old: tuple[Any, Any] | None, new: tuple[Any, Any] | None) -> bool:
     """Does every value of type `old` (with its format) belong to type `new`?"""
     if new is None:
         return True
+    if old is None:
+        return False
     kinds_match = old[0] == new[0] or (old[0] == "integer" and new[0] == "number")
     return kinds_match and new[1] in (None, old[1])
 

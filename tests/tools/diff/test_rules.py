@@ -264,6 +264,13 @@ def test_a_format_dropped_from_a_request_is_not_breaking(tmp_path: Path) -> None
     assert [c["id"] for c in changes] == ["request-parameter-type-changed", "api-version-not-bumped"]
 
 
+def test_a_type_on_an_untyped_request_schema_restricts_it(tmp_path: Path) -> None:
+    _, changes = _run(tmp_path, body_op({}), body_op(STRING))
+    assert [c["id"] for c in changes] == ["request-property-type-changed", "api-version-not-bumped"]
+    _, changes = _run(tmp_path, response_op({}), response_op(STRING))
+    assert changes == []
+
+
 def test_a_bumped_version_is_not_reported(tmp_path: Path) -> None:
     before, after = CASES["api-version-not-bumped"]
     after = copy.deepcopy(after)

@@ -1,4 +1,4 @@
-"""The ``alertmock`` command: ``serve`` the mock, ``proxy`` or ``verify`` a real service, ``lint`` the contract.
+"""The ``alertmock`` command: ``serve`` the mock, ``proxy``/``verify`` a real service, ``lint``/``diff`` the contract.
 
 This module only turns arguments into a `Config` and calls the engine.
 """
@@ -118,13 +118,31 @@ def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     add_arguments(verify)
 
 
+def _diff_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from alertmock.tools.diff.command import add_arguments
+
+    diff = sub.add_parser(
+        "diff",
+        help=_HELP["diff"],
+        description="Compare two versions of the contract: what breaks a client (ERR), may (WARN) or not (INFO).",
+    )
+    add_arguments(diff)
+
+
 _HELP = {
     "serve": "run the mock (uvicorn)",
     "proxy": "check live traffic to the real services against the contract",
     "lint": "check the contract",
     "verify": "check a deployment (or the mock) against the contract",
+    "diff": "report the breaking changes between two versions of the contract",
 }
-_COMMANDS = {"serve": _serve_parser, "proxy": _proxy_parser, "lint": _lint_parser, "verify": _verify_parser}
+_COMMANDS = {
+    "serve": _serve_parser,
+    "proxy": _proxy_parser,
+    "lint": _lint_parser,
+    "verify": _verify_parser,
+    "diff": _diff_parser,
+}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -345,6 +363,10 @@ def _run(argv: Sequence[str] | None) -> int:
             from alertmock.tools.verify.command import main as verify
 
             return verify(args)
+        if args.command == "diff":
+            from alertmock.tools.diff.command import main as diff
+
+            return diff(args)
         return {"serve": serve, "lint": lint}[args.command](args)
     except (UsageError, ConfigError, FixtureError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)

@@ -83,14 +83,14 @@ def test_the_proxy_falls_back_too(without_speed_path: dict[str, str]) -> None:
     with (
         live_server("--quiet") as upstream,
         live_server("--quiet", "--upstream", upstream.url, command="proxy", env=without_speed_path) as proxy,
+        httpx.Client(base_url=proxy.url, timeout=10) as client,
     ):
-        with httpx.Client(base_url=proxy.url, timeout=10) as client:
-            answer = client.get("/api/subscriptions", headers=MATATIKA)
-            assert answer.status_code == 200
-            assert "alertmock-violations" not in answer.headers
-            undocumented = client.get("/api/nothing-here", headers=MATATIKA)
-            assert undocumented.headers.get("alertmock-violations") == "1"
-            assert client.get("/__mock/health").json()["engine"] == "stock"
+        answer = client.get("/api/subscriptions", headers=MATATIKA)
+        assert answer.status_code == 200
+        assert "alertmock-violations" not in answer.headers
+        undocumented = client.get("/api/nothing-here", headers=MATATIKA)
+        assert undocumented.headers.get("alertmock-violations") == "1"
+        assert client.get("/__mock/health").json()["engine"] == "stock"
     assert STOCK_LINE in proxy.printed
 
 

@@ -9,7 +9,7 @@ import pytest
 from alertmock import freeze
 from alertmock.contract import xml
 from alertmock.frozen import Frozen
-from tests.test_fast_paths import _reference_dumps
+from tests.framework.speed.test_fast_paths import _reference_dumps
 
 SCHEMA = {
     "type": "object",

@@ -30,6 +30,7 @@ from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.lifecycle import lifespan
 from alertmock.memory_store import MemorySessions
+from alertmock.redaction import Secrets, redact_exchange
 from alertmock.resolver import HandlerResolver
 from alertmock.shims.fast_validators import fast_validator_map
 from alertmock.shims.planned_app import MIDDLEWARES, MIDDLEWARES_WITHOUT_RESPONSE_VALIDATION, PlannedAsyncApp
@@ -49,6 +50,14 @@ CONTROLS_SPEC = Path(__file__).with_name("controls.yaml")
 
 
 def create_runtime(config: Config) -> Runtime:
+    runtime = _new_runtime(config)
+    runtime.secrets = Secrets.from_document(runtime.contract.resolved)
+    if config.journal_secrets != "show":
+        runtime.journal.redact = partial(redact_exchange, secrets=runtime.secrets)
+    return runtime
+
+
+def _new_runtime(config: Config) -> Runtime:
     contract = Contract(config.spec)
     controls = Contract(CONTROLS_SPEC)
     contract.include(controls)

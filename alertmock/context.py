@@ -21,6 +21,7 @@ from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Journal
 from alertmock.preferences import Preferences
+from alertmock.redaction import Secrets
 from alertmock.store import DEFAULT_SESSION, Sessions, State
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class Runtime:
     journal: Journal
     faults: Faults
     extras: dict[str, Any] = field(default_factory=dict)
+    # The credentials the contract names, kept out of the journal, violations and log.
+    secrets: Secrets = field(default_factory=Secrets)
 
 
 class Bound:

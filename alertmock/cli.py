@@ -250,10 +250,9 @@ def _banner(config: Config, generated_token: str | None) -> str:
     if config.admin_token:
         lines.append("The control API (/__mock) needs: Authorization: Bearer <admin token>")
     if config.journal_secrets == "show":
-        lines.append(
-            "WARNING: --journal-secrets show: the journal and dashboard keep passwords and tokens in clear;"
-            " whoever reads /__mock/requests reads them"
-        )
+        from alertmock.redaction import SHOWN_WARNING
+
+        lines.append(SHOWN_WARNING)
     return "\n".join(lines)
 
 

@@ -57,6 +57,13 @@ FINGERPRINT_PREFIX = "…[sha256:"
 # 16 bits: two tokens in one debugging session are told apart; a fingerprint proves nothing about a guess.
 _FINGERPRINT_HEX = 4
 _FORM = "application/x-www-form-urlencoded"
+# The banner's line when `--journal-secrets show` keeps credentials in clear.
+SHOWN_WARNING = (
+    "WARNING: --journal-secrets show: the journal and dashboard keep passwords and tokens in clear;"
+    " whoever can read /__mock/requests reads them"
+)
+# Shorter values are not searched for in free text: "1" would be found everywhere.
+MIN_SCRUBBED_CHARS = 4
 
 
 def fingerprint(secret: str | bytes) -> str:
@@ -141,37 +148,43 @@ def _secret_fields(node: Any, found: set[str], seen: set[int]) -> None:
 def redact_exchange(exchange: Mapping[str, Any], secrets: Secrets) -> dict[str, Any]:
     """A copy of `exchange`, in the journal's JSON form (``headers``, ``query``, ``body``,
     ``operation_id``, ``response.headers`` and ``response.body``; any may be missing), with every
-    credential replaced by its fingerprint. Bodies are text; other keys are copied as they are."""
+    credential replaced by its fingerprint: where the contract names it, and wherever else the
+    exchange repeats it (a validation error quoting the body it refused). Bodies are text; other
+    keys are copied as they are."""
     fields = secrets.fields_for(exchange.get("operation_id"))
+    values = credential_values(exchange, secrets)
     redacted = dict(exchange)
     headers = exchange.get("headers")
     if headers is not None:
         redacted["headers"] = _headers(headers, secrets)
     if exchange.get("query"):
-        redacted["query"] = _query(exchange["query"], secrets.query)
+        redacted["query"] = scrub(_query(exchange["query"], secrets.query), values)
     if exchange.get("body"):
-        redacted["body"] = _body(exchange["body"], fields, _content_type(headers))
+        redacted["body"] = scrub(_body(exchange["body"], fields, _content_type(headers)), values)
     response = exchange.get("response")
     if isinstance(response, Mapping):
         answered = dict(response)
         if response.get("headers") is not None:
             answered["headers"] = _headers(response["headers"], secrets)
         if response.get("body"):
-            answered["body"] = _body(response["body"], fields, _content_type(response.get("headers")))
+            answered["body"] = scrub(_body(response["body"], fields, _content_type(response.get("headers"))), values)
         redacted["response"] = answered
     return redacted
 
 
 def credential_values(exchange: Mapping[str, Any], secrets: Secrets) -> set[str]:
-    """The credentials `redact_exchange` would hide, as they may appear in free text: each value,
-    and for Basic credentials their decoded ``user:password`` and password."""
+    """The credentials in `exchange` (the journal's JSON form) as they may appear in free text: the
+    values of the headers, query parameters and body fields the contract names, and for Basic
+    credentials their decoded ``user:password`` and password. Cookies count only when a scheme
+    names them: a cookie's value (a session's name, say) is too often an ordinary word."""
     found: set[str] = set()
     fields = secrets.fields_for(exchange.get("operation_id"))
     response = exchange.get("response") or {}
     for headers in (exchange.get("headers"), response.get("headers")):
         for name, value in (headers or {}).items():
-            if name.lower() in secrets.headers:
-                found.update(_header_values(name.lower(), value))
+            lowered = name.lower()
+            if lowered in secrets.headers:
+                found.update(_header_values(lowered, value, secrets.cookies))
     for name, value in _pairs(exchange.get("query") or ""):
         if name in secrets.query:
             found.add(value)
@@ -179,7 +192,7 @@ def credential_values(exchange: Mapping[str, Any], secrets: Secrets) -> set[str]
     for body, headers in (sent, answered):
         if body:
             _body(body, fields, _content_type(headers), found)
-    return {value for value in found if value}
+    return {value for value in found if len(value) >= MIN_SCRUBBED_CHARS and not value.startswith(FINGERPRINT_PREFIX)}
 
 
 def redact_query(query: str, secrets: Secrets) -> str:
@@ -226,7 +239,7 @@ def _cookie(pair: str) -> str:
     return f"{name}={fingerprint(value)}" if equals else fingerprint(name)
 
 
-def _header_values(name: str, value: str) -> list[str]:
+def _header_values(name: str, value: str, cookies: frozenset[str]) -> list[str]:
     if name in _SCHEMED:
         scheme, space, credentials = value.strip().partition(" ")
         credentials = credentials.strip() if space else value.strip()
@@ -240,7 +253,8 @@ def _header_values(name: str, value: str) -> list[str]:
         return values
     if name in ("cookie", "set-cookie"):
         pairs = value.split(";") if name == "cookie" else value.split(";")[:1]
-        return [pair.strip().partition("=")[2] for pair in pairs]
+        named = (pair.strip().partition("=") for pair in pairs)
+        return [value for cookie, _, value in named if cookie in cookies]
     return [value]
 
 

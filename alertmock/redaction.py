@@ -205,6 +205,22 @@ def scrub(text: str, values: Iterable[str]) -> str:
     for value in sorted(values, key=len, reverse=True):
         if value in text:
             text = text.replace(value, fingerprint(value))
+        elif text.endswith(_ELLIPSES):
+            text = _cut_short(text, value)
+    return text
+
+
+_ELLIPSES = ("...", "…")
+
+
+def _cut_short(text: str, value: str) -> str:
+    """`text`, shortened with an ellipsis (a finding's message), whose end is the start of `value`:
+    that start replaced too, since the start of a token is part of it."""
+    ellipsis = "..." if text.endswith("...") else "…"
+    kept = text[: -len(ellipsis)]
+    for length in range(min(len(value) - 1, len(kept)), MIN_SCRUBBED_CHARS - 1, -1):
+        if kept.endswith(value[:length]):
+            return kept[:-length] + fingerprint(value) + ellipsis
     return text
 
 

@@ -116,6 +116,13 @@ def test_basic_credentials_are_found_decoded(secrets: Secrets) -> None:
     assert message == f"'{fingerprint('tk-us-demo-token')}' does not match '^Bearer'"
 
 
+def test_a_credential_cut_short_at_the_end_of_a_message_is_scrubbed() -> None:
+    # A finding's message is shortened to fit a header: the start of a token is still the token's.
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1cy0xIn0.c2lnbmF0dXJl"
+    assert scrub(f"'{token[:30]}...", {token}) == f"'{fingerprint(token)}..."
+    assert scrub("nothing of it...", {token}) == "nothing of it..."
+
+
 def test_a_query_credential_is_fingerprinted_in_the_journal_and_the_log_line() -> None:
     document = {
         "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "query", "name": "api_key"}}},

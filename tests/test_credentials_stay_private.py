@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -29,7 +25,7 @@ from alertmock.cli import demo_credentials
 from alertmock.config import DEFAULT_SPEC
 from alertmock.redaction import fingerprint
 from alertmock.tools.verify.serving import serve_in_thread
-from tests.servers import free_port, wait_until_healthy
+from tests.servers import live_command
 
 PASSWORD = "Wr0ng-Pa55word-x7"
 PAT = ("alertmock-admin", "alertmock-admin-secret")
@@ -40,31 +36,6 @@ COOKIE = "c00kie-value-9f3"
 SITE = "13020592-762f-4de4-a25e-f4beb005836e"
 SIGN_IN = "/api/3.12/auth/signin"
 JSON = {"Accept": "application/json"}
-
-
-@contextmanager
-def running(command: str, *flags: str) -> Iterator[dict[str, str]]:
-    """`alertmock COMMAND` on a free loopback port, logging each request; yields {"url", "printed"}
-    ("printed" is filled once the process has stopped: Ctrl-C, as a user stops it)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    run = {"url": f"http://127.0.0.1:{port}", "printed": ""}
-    try:
-        wait_until_healthy(run["url"], process)
-        yield run
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            run["printed"] = process.communicate(timeout=30)[0]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            run["printed"] = process.communicate()[0]
 
 
 def use_the_vendors(url: str) -> list[str]:
@@ -120,9 +91,9 @@ def assert_private(where: str, text: str, credentials: list[str]) -> None:
 
 
 def test_serve_keeps_no_credential_in_clear() -> None:
-    with running("serve") as run:
-        credentials = use_the_vendors(run["url"])
-        read = read_back(run["url"])
+    with live_command("serve") as run:
+        credentials = use_the_vendors(run.url)
+        read = read_back(run.url)
     for where, text in read.items():
         assert_private(where, text, credentials)
     journal = read["journal"]
@@ -132,7 +103,7 @@ def test_serve_keeps_no_credential_in_clear() -> None:
             assert fingerprint(credential) in journal, credential
     assert f"Bearer {fingerprint(MATATIKA_TOKEN)}" in journal
     # The banner prints the contract's public demo credentials, by design; nothing else may.
-    printed = run["printed"].replace(demo_credentials(DEFAULT_SPEC), "")
+    printed = run.printed.replace(demo_credentials(DEFAULT_SPEC), "")
     assert "POST /api/3.12/auth/signin 200" in printed
     assert_private("the log", printed, credentials)
 
@@ -170,14 +141,14 @@ def upstream() -> Iterator[str]:
 
 def test_proxy_keeps_no_credential_in_clear(upstream: str, tmp_path: Path) -> None:
     report = tmp_path / "junit.xml"
-    with running("proxy", "--upstream", upstream, "--report", "junit", str(report)) as run:
-        credentials = use_the_vendors(run["url"])
-        read = read_back(run["url"])
+    with live_command("proxy", "--upstream", upstream, "--report", "junit", str(report)) as run:
+        credentials = use_the_vendors(run.url)
+        read = read_back(run.url)
     read["JUnit report"] = report.read_text()
-    read["the log and summary"] = run["printed"]
+    read["the log and summary"] = run.printed
     for where, text in read.items():
         assert_private(where, text, credentials)
-    assert "sessions.sign_in" in read["JUnit report"] and "POST /api/3.12/auth/signin" in run["printed"]
+    assert "sessions.sign_in" in read["JUnit report"] and "POST /api/3.12/auth/signin" in run.printed
     journal = read["journal"]
     for credential in credentials:
         if credential != SCALINGO_TOKEN:

@@ -50,8 +50,8 @@ class OriginGuard:
         self.names = frozenset(n for n in names if not n.startswith("."))
         self.suffixes = tuple(n for n in names if n.startswith("."))
         self.origins = frozenset(o.rstrip("/").lower() for o in cors_origins if o != "*")
-        # Host header -> allowed: a handful of values in practice; bounded against a client's variety.
-        self._hosts: BoundedCache[bytes, bool] = BoundedCache(256)
+        # Bounded against a client's variety of Host headers.
+        self._hosts: BoundedCache[tuple[str | None, bytes], bool] = BoundedCache(256)
 
     @classmethod
     def from_config(cls, config: Config) -> OriginGuard:
@@ -68,19 +68,22 @@ class OriginGuard:
                     origin = value
                 else:
                     fetch_site = value
-        if (
-            host is not None
-            and not self.any_host
-            and (self.everywhere or _on_loopback(scope))
-            and not self._hosts.lookup(host, lambda: self._host_allowed(_hostname(host.decode("latin-1"))))
-        ):
-            return _problem(
-                "urn:alertmock:host-not-allowed",
-                "Host not allowed",
-                f"Host {host.decode('latin-1')!r} is not a name this mock serves (a guard against DNS "
-                f"rebinding): loopback names and IP literals are; start it with --allowed-hosts "
-                f"{_hostname(host.decode('latin-1'))} to serve this one too",
-            )
+        if host is not None and not self.any_host:
+            server = scope.get("server")
+            # Per (address the connection arrived on, Host): a handful of pairs in practice.
+            key = (server[0] if server else None, host)
+            allowed = self._hosts.get(key)
+            if allowed is None:
+                allowed = self._hosts.put(key, self._host_served(key[0], host))
+            if not allowed:
+                name = _hostname(host.decode("latin-1"))
+                return _problem(
+                    "urn:alertmock:host-not-allowed",
+                    "Host not allowed",
+                    f"Host {host.decode('latin-1')!r} is not a name this mock serves (a guard against DNS "
+                    f"rebinding): loopback names and IP literals are; start it with --allowed-hosts {name} "
+                    "to serve this one too",
+                )
         if scope["method"] in _SAFE_METHODS or not _is_control(scope["path"]):
             return None
         if origin is not None:
@@ -102,6 +105,11 @@ class OriginGuard:
             )
         return None
 
+    def _host_served(self, address: str | None, host: bytes) -> bool:
+        if not self.everywhere and (address is None or not is_loopback(str(address))):
+            return True  # beyond loopback, only checked when --allowed-hosts names hosts
+        return self._host_allowed(_hostname(host.decode("latin-1")))
+
     def _host_allowed(self, name: str) -> bool:
         if name == "localhost" or name.endswith(".localhost") or name in self.names:
             return True
@@ -112,12 +120,6 @@ class OriginGuard:
         except ValueError:
             return False
         return True
-
-
-def _on_loopback(scope: Scope) -> bool:
-    """The connection arrived on a loopback address (uvicorn's ``server`` is the socket's own)."""
-    server = scope.get("server")
-    return bool(server) and is_loopback(str(server[0]))
 
 
 def _hostname(host: str) -> str:

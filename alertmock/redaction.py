@@ -151,23 +151,28 @@ def redact_exchange(exchange: Mapping[str, Any], secrets: Secrets) -> dict[str, 
     credential replaced by its fingerprint: where the contract names it, and wherever else the
     exchange repeats it (a validation error quoting the body it refused). Bodies are text; other
     keys are copied as they are."""
-    fields = secrets.fields_for(exchange.get("operation_id"))
-    values = credential_values(exchange, secrets)
+    found: set[str] = set()
     redacted = dict(exchange)
-    headers = exchange.get("headers")
-    if headers is not None:
-        redacted["headers"] = _headers(headers, secrets)
-    if exchange.get("query"):
-        redacted["query"] = scrub(_query(exchange["query"], secrets.query), values)
-    if exchange.get("body"):
-        redacted["body"] = scrub(_body(exchange["body"], fields, _content_type(headers)), values)
     response = exchange.get("response")
-    if isinstance(response, Mapping):
-        answered = dict(response)
-        if response.get("headers") is not None:
-            answered["headers"] = _headers(response["headers"], secrets)
-        if response.get("body"):
-            answered["body"] = scrub(_body(response["body"], fields, _content_type(response.get("headers"))), values)
+    answered = dict(response) if isinstance(response, Mapping) else None
+    # Each body parsed once: redacted, and its clear values noted for the scrub below.
+    bodies = _Bodies(exchange, secrets, found)
+    if exchange.get("body"):
+        redacted["body"] = bodies.sent
+    if answered is not None and answered.get("body"):
+        answered["body"] = bodies.answered
+    if exchange.get("query") and secrets.query:
+        redacted["query"] = _query(exchange["query"], secrets.query)
+    values = _usable(found | _header_and_query_values(exchange, secrets))
+    if values:
+        for place, key in ((redacted, "body"), (redacted, "query"), (answered, "body")):
+            if place is not None and place.get(key):
+                place[key] = scrub(place[key], values)
+    if exchange.get("headers") is not None:
+        redacted["headers"] = _headers(exchange["headers"], secrets)
+    if answered is not None:
+        if answered.get("headers") is not None:
+            answered["headers"] = _headers(answered["headers"], secrets)
         redacted["response"] = answered
     return redacted
 
@@ -177,21 +182,38 @@ def credential_values(exchange: Mapping[str, Any], secrets: Secrets) -> set[str]
     values of the headers, query parameters and body fields the contract names, and for Basic
     credentials their decoded ``user:password`` and password. Cookies count only when a scheme
     names them: a cookie's value (a session's name, say) is too often an ordinary word."""
+    found = _header_and_query_values(exchange, secrets)
+    _Bodies(exchange, secrets, found)
+    return _usable(found)
+
+
+class _Bodies:
+    """An exchange's two bodies with their secret fields redacted, their clear values added to `found`."""
+
+    __slots__ = ("answered", "sent")
+
+    def __init__(self, exchange: Mapping[str, Any], secrets: Secrets, found: set[str]) -> None:
+        fields = secrets.fields_for(exchange.get("operation_id"))
+        response = exchange.get("response") or {}
+        sent, answered = exchange.get("body") or "", response.get("body") or ""
+        self.sent = _body(sent, fields, _content_type(exchange.get("headers")), found) if sent else sent
+        self.answered = _body(answered, fields, _content_type(response.get("headers")), found) if answered else answered
+
+
+def _header_and_query_values(exchange: Mapping[str, Any], secrets: Secrets) -> set[str]:
     found: set[str] = set()
-    fields = secrets.fields_for(exchange.get("operation_id"))
     response = exchange.get("response") or {}
     for headers in (exchange.get("headers"), response.get("headers")):
         for name, value in (headers or {}).items():
             lowered = name.lower()
             if lowered in secrets.headers:
                 found.update(_header_values(lowered, value, secrets.cookies))
-    for name, value in _pairs(exchange.get("query") or ""):
-        if name in secrets.query:
-            found.add(value)
-    sent, answered = (exchange.get("body"), exchange.get("headers")), (response.get("body"), response.get("headers"))
-    for body, headers in (sent, answered):
-        if body:
-            _body(body, fields, _content_type(headers), found)
+    if secrets.query and exchange.get("query"):
+        found.update(value for name, value in _pairs(exchange["query"]) if name in secrets.query)
+    return found
+
+
+def _usable(found: set[str]) -> set[str]:
     return {value for value in found if len(value) >= MIN_SCRUBBED_CHARS and not value.startswith(FINGERPRINT_PREFIX)}
 
 

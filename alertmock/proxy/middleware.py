@@ -27,7 +27,7 @@ from alertmock.proxy.checks import ContractChecks, Located
 from alertmock.proxy.findings import Finding
 from alertmock.proxy.forwarding import Forwarder, UpstreamError, Upstreams, decoded, passed_back, read_raw
 from alertmock.proxy.ledger import ViolationLog
-from alertmock.redaction import credential_values, scrub
+from alertmock.redaction import credential_values, redact_query, scrub
 
 __all__ = ["MAX_CHECKED_BYTES", "ProxyMiddleware", "ProxySettings"]
 
@@ -154,7 +154,7 @@ class ProxyMiddleware:
             session=current_session(),
             method=scope["method"],
             path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
+            query=redact_query(scope.get("query_string", b"").decode("latin-1"), self.runtime.secrets),
             operation_id=located.checks.operation_id if located is not None else None,
             status=status,
             findings=findings,

@@ -127,7 +127,8 @@ def _hostname(host: str) -> str:
     host = host.strip().lower()
     if host.startswith("["):
         return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host.rstrip(".")
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    return name.rstrip(".")  # "localhost." is localhost
 
 
 def _same_origin(scope: Scope, host: bytes, origin: str) -> bool:

@@ -98,6 +98,11 @@ def test_the_mocks_own_pages_may_write(mock: Factory) -> None:
     assert client.post("/__mock/reset", headers={"Origin": "http://127.0.0.1:4011"}).status_code == 403
 
 
+def test_an_opaque_origin_is_foreign(mock: Factory) -> None:
+    # A sandboxed frame or a data: URL sends "Origin: null".
+    assert mock().post("/__mock/reset", headers={"Origin": "null"}).status_code == 403
+
+
 def test_a_cross_site_fetch_without_origin_is_refused(mock: Factory) -> None:
     client = mock()
     assert client.put("/__mock/faults", content=FAULT, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
@@ -134,7 +139,9 @@ def test_a_rebound_host_is_refused_on_loopback(mock: Factory) -> None:
         assert "--allowed-hosts evil.example" in problem["detail"]
 
 
-@pytest.mark.parametrize("host", ["localhost:4010", "127.0.0.1:4010", "[::1]:4010", "app.localhost:4010", "localhost"])
+@pytest.mark.parametrize(
+    "host", ["localhost:4010", "127.0.0.1:4010", "[::1]:4010", "app.localhost:4010", "localhost", "localhost.:4010"]
+)
 def test_loopback_names_are_served(mock: Factory, host: str) -> None:
     assert mock().get("/__mock/health", headers={"Host": host}).status_code == 200
 

@@ -163,11 +163,19 @@ def redact_exchange(exchange: Mapping[str, Any], secrets: Secrets) -> dict[str, 
         answered["body"] = bodies.answered
     if exchange.get("query") and secrets.query:
         redacted["query"] = _query(exchange["query"], secrets.query)
-    values = _usable(found | _header_and_query_values(exchange, secrets))
+    credentials = _header_and_query_values(exchange, secrets)
+    values = _usable(found | credentials)
     if values:
-        for place, key in ((redacted, "body"), (redacted, "query"), (answered, "body")):
+        # The request body's own secret fields are redacted where they stand: searched for in it
+        # as text, a password equal to the user's name would turn the name into its fingerprint.
+        sent_values = _usable(credentials)
+        for place, key, these in (
+            (redacted, "body", sent_values),
+            (redacted, "query", values),
+            (answered, "body", values),
+        ):
             if place is not None and place.get(key):
-                place[key] = scrub(place[key], values)
+                place[key] = scrub(place[key], these)
     if exchange.get("headers") is not None:
         redacted["headers"] = _headers(exchange["headers"], secrets)
     if answered is not None:

@@ -87,6 +87,12 @@ def test_xml_and_json_sign_ins_and_their_tokens(secrets: Secrets) -> None:
     assert json["response"]["body"] == f'{{"credentials":{{"token":"{fingerprint("9f86d081")}","site":{{"id":"s"}}}}}}'
 
 
+def test_a_password_equal_to_the_name_leaves_the_name_readable(secrets: Secrets) -> None:
+    body = '<tsRequest><credentials name="admin" password="admin"/></tsRequest>'
+    redacted = redact_exchange({"operation_id": SIGN_IN, "body": body}, secrets)
+    assert redacted["body"] == f'<tsRequest><credentials name="admin" password="{fingerprint("admin")}"/></tsRequest>'
+
+
 def test_xml_elements_and_a_body_cut_short(secrets: Secrets) -> None:
     element = redact_exchange({"operation_id": SIGN_IN, "body": "<a><ts:password>hunter22</ts:password></a>"}, secrets)
     assert element["body"] == f"<a><ts:password>{fingerprint('hunter22')}</ts:password></a>"

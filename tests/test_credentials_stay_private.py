@@ -4,8 +4,8 @@ A developer's app signs in and calls the three vendors through `alertmock serve`
 `alertmock proxy` in front of a real upstream (the mock itself, whose token exchange answers a
 token the contract does not allow, so the proxy reports it). Both run as users run them (the
 console command on uvicorn, logging every request); the test then reads what anyone could read:
-the journal (as the dashboard polls it), ``/__mock/violations``, the proxy's JUnit report and
-everything the process printed. None holds a password, token or cookie value, nor its base64
+the journal (as the dashboard polls it, and the dashboard itself in Chromium, every exchange
+opened), ``/__mock/violations``, the proxy's JUnit report and everything the process printed. None holds a password, token or cookie value, nor its base64
 form; the journal and the violations show each by its fingerprint.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ BASIC = base64.b64encode(f":{SCALINGO_TOKEN}".encode()).decode()
 COOKIE = "c00kie-value-9f3"
 SITE = "13020592-762f-4de4-a25e-f4beb005836e"
 SIGN_IN = "/api/3.12/auth/signin"
+CHROMIUM = shutil.which("chromium")
 JSON = {"Accept": "application/json"}
 
 
@@ -84,6 +86,28 @@ def read_back(url: str) -> dict[str, str]:
     }
 
 
+def dashboard_text(url: str, entries: int) -> str:
+    """What the dashboard shows in a real browser: its list, and each exchange opened."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{url}/__mock/")
+            rows = page.locator("#journal tbody tr")
+            expect(rows).to_have_count(entries)
+            shown = [page.locator("#journal").inner_text()]
+            for index in range(entries):
+                rows.nth(index).click()
+                expect(page.locator("#detail-request")).to_be_visible()
+                shown.append(page.locator("#detail").inner_text())
+                page.click("#detail-close")
+            return "\n".join(shown)
+        finally:
+            browser.close()
+
+
 def assert_private(where: str, text: str, credentials: list[str]) -> None:
     for credential in credentials:
         for form in decodable_forms(credential):
@@ -94,10 +118,15 @@ def test_serve_keeps_no_credential_in_clear() -> None:
     with live_command("serve") as run:
         credentials = use_the_vendors(run.url)
         read = read_back(run.url)
+        if CHROMIUM is not None:
+            read["the dashboard"] = dashboard_text(run.url, entries=7)
     for where, text in read.items():
         assert_private(where, text, credentials)
     journal = read["journal"]
     assert len(json.loads(journal)["requests"]) == 7
+    if CHROMIUM is not None:
+        assert "Bearer " + fingerprint(MATATIKA_TOKEN) in read["the dashboard"]
+        assert fingerprint(PASSWORD) in read["the dashboard"]
     for credential in credentials:
         if credential != SCALINGO_TOKEN:  # sent base64-encoded: BASIC's fingerprint stands for it
             assert fingerprint(credential) in journal, credential

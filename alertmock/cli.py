@@ -48,6 +48,17 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
         " (env ALERTMOCK_CORS_HEADERS)",
     )
     parser.add_argument(
+        "--allowed-hosts",
+        help="comma-separated Host names served besides localhost, *.localhost and IP literals (a compose service,"
+        " host.docker.internal; .example.com for its subdomains; * for any) (env ALERTMOCK_ALLOWED_HOSTS)",
+    )
+    parser.add_argument(
+        "--journal-secrets",
+        choices=("redact", "show"),
+        help="credentials in the journal and dashboard: redact (fingerprints, the default) or show them in clear"
+        " (env ALERTMOCK_JOURNAL_SECRETS)",
+    )
+    parser.add_argument(
         "--max-body-bytes", type=int, help="largest accepted request body (env ALERTMOCK_MAX_BODY_BYTES)"
     )
     parser.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
@@ -180,6 +191,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         validate_responses=getattr(args, "validate_responses", None),
         admin_token=getattr(args, "admin_token", None),
         cors_headers=_listed(args.cors_headers),
+        allowed_hosts=_listed(args.allowed_hosts),
+        journal_secrets=args.journal_secrets,
         quiet=args.quiet,
         state=getattr(args, "state", None),
         workers=getattr(args, "workers", None),
@@ -260,6 +273,10 @@ def _banner(config: Config, generated_token: str | None, engine_notice: str | No
         lines.append(f"Admin token (generated as --host is not loopback; --admin-token sets one): {generated_token}")
     if config.admin_token:
         lines.append("The control API (/__mock) needs: Authorization: Bearer <admin token>")
+    if config.journal_secrets == "show":
+        from alertmock.contract.redaction import SHOWN_WARNING
+
+        lines.append(SHOWN_WARNING)
     return "\n".join(lines)
 
 

@@ -26,6 +26,9 @@ DEFAULT_JOURNAL_SIZE = 1000
 # answers of a few hundred KiB would otherwise hold hundreds of MiB.
 DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
 DEFAULT_CORS_ORIGINS: tuple[str, ...] = ("*",)
+# What the journal (and the dashboard reading it) shows of credentials: fingerprints, or with
+# "show" the values themselves (alertmock/contract/redaction.py).
+JOURNAL_SECRETS = ("redact", "show")
 MEMORY_STATE = "memory"
 _SHARED_STATE_SCHEMES = ("redis://", "rediss://", "unix://")
 # Under `docker stop`'s 10 s between SIGTERM and SIGKILL, so the state file is always saved.
@@ -56,6 +59,9 @@ class Config:
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     # Request headers a CORS preflight may ask for besides the contract's; None: any it asks for.
     cors_headers: tuple[str, ...] | None = None
+    # Host names served besides loopback names and IP literals (alertmock/layers/origin_guard.py).
+    allowed_hosts: tuple[str, ...] = ()
+    journal_secrets: str = JOURNAL_SECRETS[0]
     # Bearer token the control API requires (alertmock/controls/admin_token.py); None leaves it open.
     admin_token: str | None = field(default=None, repr=False)
     # Every session saved here at shutdown and loaded at start-up (alertmock/state/state_file.py).
@@ -86,6 +92,8 @@ class Config:
             )
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine {self.engine}: one of {', '.join(ENGINES)}")
+        if self.journal_secrets not in JOURNAL_SECRETS:
+            raise ConfigError(f"--journal-secrets {self.journal_secrets}: must be redact or show")
         if self.shutdown_timeout < 0:
             raise ConfigError(f"--shutdown-timeout {self.shutdown_timeout}: must not be negative")
         for name in ("max_body_bytes", "collection_cap", "max_sessions", "journal_size", "journal_bytes", "workers"):
@@ -122,7 +130,7 @@ def _coerce(name: str, raw: str) -> Any:
     default = getattr(Config, name, None)
     if name in ("spec", "fixtures", "state_file"):
         return Path(raw)
-    if name in ("cors_origins", "cors_headers"):
+    if name in ("cors_origins", "cors_headers", "allowed_hosts"):
         return tuple(o.strip() for o in raw.split(",") if o.strip())
     if name == "admin_token":
         return raw.strip() or None  # an empty variable (compose's `${VAR:-}`) means none

@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from alertmock.contract.generation import Generator
 from alertmock.contract.preferences import Preferences
+from alertmock.contract.redaction import Secrets
 from alertmock.framework import routed_operation_id
 from alertmock.state.clock import Clock
 from alertmock.state.faults import Faults
@@ -49,6 +50,8 @@ class Runtime:
     engine: str = ""
     # `alertmock proxy`'s violation log (alertmock.proxy.ledger.ViolationLog); None when serving.
     violations: Any = None
+    # The credentials the contract names, kept out of the journal, violations and log.
+    secrets: Secrets = field(default_factory=Secrets)
 
 
 class Bound:

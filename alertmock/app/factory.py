@@ -15,6 +15,7 @@ from alertmock.app.context import Runtime
 from alertmock.app.lifecycle import lifespan
 from alertmock.contract.document import Contract
 from alertmock.contract.generation import Generator, vocabulary
+from alertmock.contract.redaction import Secrets, redact_exchange
 from alertmock.controls import CONTROLS_SPEC
 from alertmock.controls.admin_token import without_security
 from alertmock.framework import build_app, select_engine
@@ -32,6 +33,14 @@ __all__ = ["create_app", "create_runtime", "engine_options"]
 
 
 def create_runtime(config: Config) -> Runtime:
+    runtime = _new_runtime(config)
+    runtime.secrets = Secrets.from_document(runtime.contract.resolved)
+    if config.journal_secrets != "show":
+        runtime.journal.redact = partial(redact_exchange, secrets=runtime.secrets)
+    return runtime
+
+
+def _new_runtime(config: Config) -> Runtime:
     contract = Contract(config.spec)
     controls = Contract(CONTROLS_SPEC)
     contract.include(controls)

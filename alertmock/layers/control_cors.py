@@ -1,12 +1,15 @@
-"""The control API's CORS: writes only for the origins ``--cors-origins`` names, never ``*``.
+"""The control API's CORS: only for the origins ``--cors-origins`` names, never ``*``.
 
 The vendor routes answer any origin by default (a frontend under development calls them from
 wherever it is served). A control that changes the mock (``PUT /__mock/state``, ``PUT
 /__mock/faults``, ``POST /__mock/reset``) is another matter: with ``*``, any web page open in a
-developer's browser could drive it. This layer wraps the app's CORS middleware and, for a write
-to the control API (or its preflight), keeps the CORS headers only when the request's origin is
-listed explicitly; a ``*`` granted by the inner layer becomes that origin. Reads keep the inner
-layer's answer. Without the headers the browser refuses; other clients are unaffected.
+developer's browser could drive it; and reading it (the journal, the state, the violations)
+hands that page whatever credentials went through. This layer wraps the app's CORS middleware
+and, for a request to the control API (or its preflight), keeps the CORS headers only when the
+request's origin is listed explicitly; a ``*`` granted by the inner layer becomes that origin.
+Health and readiness, which hold nothing, keep the inner layer's answer. Without the headers the
+browser refuses to show the answer; other clients are unaffected. (A write's effect is refused
+before this, by `alertmock/layers/origin_guard.py`.)
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from alertmock.layers.engine import CONTROL_PREFIX
 
 __all__ = ["ControlApiCORS"]
 
-_READS = frozenset({b"GET", b"HEAD"})
+# Nothing in them is anyone's: any page may read them, as it may the vendor routes.
+_OPEN_TO_ANY_ORIGIN = frozenset({CONTROL_PREFIX + "/health", CONTROL_PREFIX + "/ready"})
 
 
 class ControlApiCORS:
@@ -26,25 +30,23 @@ class ControlApiCORS:
         self.origins = frozenset(o.encode("latin-1") for o in origins if o != "*")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_control(scope["path"]):
+        path = scope["path"] if scope["type"] == "http" else ""
+        if not _is_control(path) or path in _OPEN_TO_ANY_ORIGIN:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])  # the last of a repeated header; Origin is never repeated
         origin = headers.get(b"origin")
-        method = scope["method"].encode("latin-1")
-        if method == b"OPTIONS":
-            method = headers.get(b"access-control-request-method", b"GET").upper()
-        if origin is None or method in _READS:
+        if origin is None:
             await self.app(scope, receive, send)
             return
         allowed = origin in self.origins
 
-        async def send_for_writes(message: Message) -> None:
+        async def send_for_named(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = _cors_for(origin, allowed, list(message.get("headers", ())))
             await send(message)
 
-        await self.app(scope, receive, send_for_writes)
+        await self.app(scope, receive, send_for_named)
 
 
 def _is_control(path: str) -> bool:

@@ -20,19 +20,25 @@ from typing import Any
 
 from starlette.types import Message, Scope, Send
 
+from alertmock.contract.redaction import Secrets, redact_query
+
 logger = logging.getLogger("alertmock.access")
 
 SERVER_SEND = "alertmock.server_send"
 _COLOURS = {"GET": "32", "POST": "33", "PUT": "34", "PATCH": "36", "DELETE": "31", "OPTIONS": "90", "HEAD": "90"}
 
 
-def log_request(scope: Scope, status: int, started: float) -> None:
-    """The access log line of one request (`started`: its `time.perf_counter()`)."""
+def log_request(scope: Scope, status: int, started: float, secrets: Secrets | None = None) -> None:
+    """The access log line of one request (`started`: its `time.perf_counter()`); a query parameter
+    that `secrets` names a credential is printed as its fingerprint."""
+    query = scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+    if query and secrets is not None:
+        query = redact_query(query, secrets)
     logger.info(
         "%s %s%s %s %.0f ms",
         scope["method"],
         scope["path"],
-        "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "",
+        "?" + query if query else "",
         status or "dropped",
         (time.perf_counter() - started) * 1000,
     )

@@ -1,7 +1,8 @@
 """`Front`: the engine's outer layers as one ASGI layer, the one the server calls.
 
 Around the Connexion app, every request meets, outermost first: the edge (the server's `send`
-kept for a drop, the access log line: `alertmock/layers/edge.py`), the control API's CORS rule for writes
+kept for a drop, the access log line: `alertmock/layers/edge.py`), the Host check and the control API's
+refusal of foreign writes (`alertmock/layers/origin_guard.py`), the control API's CORS rule for writes
 (`alertmock/layers/control_cors.py`), CORS (`alertmock/layers/cors.py`), the error boundary
 (`alertmock/layers/error_boundary.py`), the pages (`alertmock/dashboard/pages.py`) and the engine's
 middleware (`alertmock/layers/engine.py`). Each concept stays in its module; this layer only orders
@@ -32,6 +33,7 @@ from alertmock.layers.cors import CorsPolicy, vary_on_origin
 from alertmock.layers.edge import SERVER_SEND, StatusSeen, log_request
 from alertmock.layers.engine import EngineMiddleware, Seen
 from alertmock.layers.error_boundary import ErrorBoundary
+from alertmock.layers.origin_guard import OriginGuard
 
 __all__ = ["Front"]
 
@@ -51,7 +53,10 @@ class Front:
         # `app`: the rest of Connexion's stack (its exception layer, routing, the operations).
         self.app = app
         self.log = log
+        self.secrets = runtime.secrets
         self.short_way = short_way
+        # Before any of them: the Host check and the control API's refusal of foreign writes.
+        self.guard = OriginGuard.from_config(runtime.config)
         self.engine = EngineMiddleware(app, runtime)
         self.pages = DashboardPages(self.engine, security_schemes=security_schemes, swagger_ui=swagger_ui)
         self.boundary = ErrorBoundary(self.pages, runtime)
@@ -67,6 +72,11 @@ class Front:
         started = time.perf_counter() if self.log else 0.0
         answer: _Answer | StatusSeen | None = None
         try:
+            refused = self.guard.refusal(scope)
+            if refused is not None:
+                answer = StatusSeen(send)
+                await refused(scope, receive, answer)
+                return
             seen = Seen(scope["headers"])
             if self.short_way and not seen.origin:
                 answer = _Answer(send)
@@ -89,7 +99,7 @@ class Front:
             # (about fourteen objects a request, and the scope's whole contents until then).
             del scope[SERVER_SEND]
             if self.log:
-                log_request(scope, answer.status if answer is not None else 0, started)
+                log_request(scope, answer.status if answer is not None else 0, started, self.secrets)
 
 
 class _Answer:

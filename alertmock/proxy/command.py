@@ -110,6 +110,10 @@ def main(args: argparse.Namespace, config: Config) -> int:
     print(f"alertmock proxy on http://{config.host}:{config.port}  ({routes}; controls: /__mock)", flush=True)
     if generated_token:
         print(f"Admin token of the control API (--host is not loopback; --admin-token sets one): {generated_token}")
+    if config.journal_secrets == "show":
+        from alertmock.contract.redaction import SHOWN_WARNING
+
+        print(SHOWN_WARNING, flush=True)
     if not config.quiet:
         log_requests_to(sys.stdout)
     tune_for_serving()

@@ -17,6 +17,7 @@ import fnmatch
 import itertools
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -177,6 +178,9 @@ class Journal:
     while any entry holds it, so it measures what the journal really keeps."""
 
     def __init__(self, size: int, max_bytes: int | None = None) -> None:
+        # What leaves the journal (a read, a shared backend): the entry with its credentials
+        # fingerprinted (alertmock/contract/redaction.py), set by the runtime; None keeps them in clear.
+        self.redact: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self._entries: deque[Entry] = deque()
         self._size = size
         self._max_bytes = max_bytes
@@ -225,7 +229,12 @@ class Journal:
 
     async def entries(self, query: Query) -> list[dict[str, Any]]:
         """Oldest first."""
-        return [e.as_json() for e in query.page([e for e in self._entries if query.matches(e)])]
+        return [self.shown(e) for e in query.page([e for e in self._entries if query.matches(e)])]
+
+    def shown(self, entry: Entry) -> dict[str, Any]:
+        """The entry as readers get it: JSON-ready, credentials fingerprinted unless told otherwise."""
+        data = entry.as_json()
+        return data if self.redact is None else self.redact(data)
 
     async def clear(self, session: str) -> int:
         kept = [e for e in self._entries if e.session != session]

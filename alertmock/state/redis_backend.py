@@ -238,7 +238,7 @@ class RedisJournal(Journal):
         self._size = size
 
     async def record(self, entry: Entry) -> None:
-        data = entry.as_json()
+        data = self.shown(entry)  # Redis holds what readers get: no credential in clear
         del data["id"]
         entry.id = int(await self._scripts("journal_record", orjson.dumps(data), self._size))
 

@@ -14,11 +14,12 @@ from starlette.types import Scope
 __all__ = ["ROUTING_KEY", "routed_operation_id", "set_routed_operation_id"]
 
 ROUTING_KEY = "connexion_routing"
+_NONE: dict[str, object] = {}
 
 
 def routed_operation_id(scope: Scope) -> str | None:
     """The operation the request was routed to (None before routing, or when nothing matched)."""
-    routing = scope.get("extensions", {}).get(ROUTING_KEY)
+    routing = scope.get("extensions", _NONE).get(ROUTING_KEY)
     return routing.get("operation_id") if routing else None
 
 

@@ -26,7 +26,10 @@ NO_PREFERENCES = Preferences()
 
 
 def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
+    """The answer the preferences choose; each one honoured is noted (`Preference-Applied`)."""
     status = _status(operation, preferences)
+    if preferences.code is not None:
+        preferences.apply("code", status)
     response = operation.responses.get(str(status))
     if response is None or (status >= 400 and _speaks_of_another_request(response, preferences)):
         return _vendor_error(status, response)
@@ -37,10 +40,14 @@ def canned_response(operation: Operation, preferences: Preferences = NO_PREFEREN
     examples = _examples(response.content, media_type)
     if preferences.example is not None:
         value = examples[preferences.example]
+        preferences.apply("example", preferences.example)
     elif preferences.dynamic or not examples:
         generator = current_runtime().generator
+        if preferences.dynamic:
+            preferences.apply("dynamic", "true")
         if preferences.seed is not None:
             generator = generator.with_seed(preferences.seed)
+            preferences.apply("seed", preferences.seed)
         value = generator.body(schema)
     else:
         value = next(iter(examples.values()))
@@ -70,6 +77,14 @@ def _status(operation: Operation, preferences: Preferences) -> int:
                 f"Prefer: code={preferences.code} is not an answer {operation.method} {operation.path} documents;"
                 f" it can answer {', '.join(map(str, answerable))}"
             )
+        response = operation.responses.get(str(preferences.code))
+        if preferences.example is not None and response is not None and response.content:
+            named = _examples(response.content, next(iter(response.content)))
+            if preferences.example not in named:
+                raise BadRequestError(
+                    f"Prefer: example={preferences.example} is not documented for the {preferences.code} of"
+                    f" {operation.method} {operation.path}; its examples are {', '.join(named) or 'none'}"
+                )
         return preferences.code
     if preferences.example is not None:
         for status in documented:

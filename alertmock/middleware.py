@@ -24,7 +24,7 @@ from alertmock.edge import drop_connection
 from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
 from alertmock.journal import MAX_BODY_BYTES, MAX_BODY_CHARS, Entry, bounded
-from alertmock.preferences import parse_preferences
+from alertmock.preferences import Preferences, parse_preferences
 from alertmock.store import DEFAULT_SESSION
 
 SESSION_HEADER = "x-mock-session"
@@ -90,7 +90,7 @@ class EngineMiddleware:
                 query = scope.get("query_string", b"")
                 preferences = None
                 if seen.prefer is not None or b"__" in query:
-                    preferences = bound.preferences = parse_preferences(seen.prefer or [], query)
+                    preferences = bound.preferences = exchange.preferences = parse_preferences(seen.prefer or [], query)
                 if seen.has_body:
                     body = exchange.body = await self._read_body(seen.content_length, receive)
                     scope, body = _in_utf8(scope, seen.content_type, body)
@@ -103,6 +103,8 @@ class EngineMiddleware:
                     )
                     if verdict is not None and verdict.delay_seconds:
                         exchange.fault = "latency"
+                    if preferences is not None and preferences.delay_ms:
+                        preferences.apply("delay", preferences.delay_ms)
                     if delay:
                         await asyncio.sleep(delay)
                     if verdict is not None and verdict.drop:
@@ -157,6 +159,7 @@ class _Exchange:
         "fault",
         "journaled",
         "kept",
+        "preferences",
         "request_headers",
         "response_headers",
         "scope",
@@ -181,6 +184,7 @@ class _Exchange:
         self.response_headers: list[tuple[bytes, bytes]] = []
         self.answer: list[bytes] = []
         self.kept = 0
+        self.preferences: Preferences | None = None
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -192,6 +196,8 @@ class _Exchange:
             if not message.get("more_body", False) and not self.journaled:
                 await self.journal()
         elif kind == "http.response.start":
+            if self.preferences is not None and (self.preferences.applied or self.preferences.ignored):
+                message = {**message, "headers": [*message.get("headers", ()), *self.preferences.response_headers()]}
             self.status = message["status"]
             self.response_headers = list(message.get("headers", ()))
         await self.send(message)

@@ -14,7 +14,8 @@ from typing import Any
 from starlette.responses import Response
 
 from alertmock import xml
-from alertmock.context import current_request, current_runtime
+from alertmock.coherence import cohere
+from alertmock.context import current_request, current_runtime, current_state
 from alertmock.contract import Operation
 from alertmock.contract import Response as ContractResponse
 from alertmock.error_handlers import error_for_status, render
@@ -25,7 +26,7 @@ from alertmock.preferences import Preferences
 NO_PREFERENCES = Preferences()
 
 
-def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
+async def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
     """The answer the preferences choose; each one honoured is noted (`Preference-Applied`)."""
     status = _status(operation, preferences)
     if preferences.code is not None:
@@ -48,10 +49,26 @@ def canned_response(operation: Operation, preferences: Preferences = NO_PREFEREN
         if preferences.seed is not None:
             generator = generator.with_seed(preferences.seed)
             preferences.apply("seed", preferences.seed)
-        value = generator.body(schema)
+        value = await _coherent(generator.body(schema), schema, operation, examples)
     else:
         value = next(iter(examples.values()))
     return Response(serialise(value, media_type, schema), status_code=status, media_type=media_type)
+
+
+async def _coherent(value: Any, schema: dict[str, Any], operation: Operation, examples: dict[str, Any]) -> Any:
+    """Generated data that agrees with itself, the request and the contract (`alertmock.coherence`)."""
+    request = current_request()
+    runtime = current_runtime()
+    return await cohere(
+        value,
+        schema,
+        operation,
+        list(examples.values()),
+        runtime.contract,
+        str(request.base_url),
+        request.path_params,
+        current_state(),
+    )
 
 
 def _speaks_of_another_request(response: ContractResponse, preferences: Preferences) -> bool:

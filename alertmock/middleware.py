@@ -209,6 +209,9 @@ class _Exchange:
         routing = extensions.get("connexion_routing")
         operation_id = routing.get("operation_id") if routing else None
         runtime = self.engine.runtime
+        if operation_id is None and self.fault is not None:
+            # Answered by an injected fault before routing: the operation the request was for.
+            operation_id = runtime.contract.operation_at(scope["method"], scope["path"])
         vendor = runtime.contract.vendor_for(scope["path"], operation_id)
         answer = self.answer
         answered = answer[0] if len(answer) == 1 else b"".join(answer)

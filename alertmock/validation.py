@@ -131,8 +131,16 @@ async def with_known_length(receive: Receive, scope: Scope) -> tuple[Receive, Sc
     raw = b"".join([message.get("body", b"") for message in messages])
     scope = scope.copy()
     scope["headers"] = [*scope["headers"], (b"content-length", str(len(raw)).encode("latin-1"))]
-    replay = {"type": "http.request", "body": raw, "more_body": False}
-    return AbstractRequestBodyValidator._insert_messages(receive, messages=[replay]), scope
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    return replay, scope
 
 
 def _has_length(scope: Scope) -> bool:

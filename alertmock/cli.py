@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -210,32 +212,40 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     config, generated_token = ensure_admin_token(config_from_args(args))
+    handover = None
+    if args.reload and config.state_file is None and config.state == MEMORY_STATE:
+        # Where each worker leaves the sessions for the next (alertmock/framework/reloading.py).
+        handover = Path(tempfile.mkdtemp(prefix="alertmock-reload-"))
+        config = config.with_overrides(state_file=handover / "sessions.json")
     # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
     app = _build_app(config)
     _check_state(config)
     sock = _bind(config)
     print(_banner(config, generated_token, app.engine.notice), flush=True)
+    if args.reload:
+        print(RELOAD_NOTE, flush=True)
     if config.workers > 1 or args.reload:
         # Several workers, or the reloader, need an import string: each process builds its app from
         # the environment, and uvicorn binds the port itself (checked free above).
         resume()  # this process only watches the workers
         sock.close()
         _export_env(config)
+        if args.reload:
+            from alertmock.framework import serve_reloading
+
+            try:
+                serve_reloading(config, http=app.engine.http)
+            finally:
+                if handover is not None:
+                    shutil.rmtree(handover, ignore_errors=True)
+            return 0
         uvicorn.run(
             "alertmock.app.serving:app_from_env",
             factory=True,
             host=config.host,
             port=config.port,
             log_level="warning",
-            **(
-                {
-                    "reload": True,
-                    "reload_dirs": [str(config.spec.parent)],
-                    "reload_includes": ["*.yaml", "*.json", "*.py"],
-                }
-                if args.reload
-                else {"workers": config.workers}
-            ),
+            workers=config.workers,
             timeout_graceful_shutdown=config.shutdown_timeout,
             http=app.engine.http,
         )
@@ -261,6 +271,12 @@ def startup(args: argparse.Namespace) -> tuple[Config, str]:
     """The config to serve, and the banner to print once the port is bound."""
     config, generated_token = ensure_admin_token(config_from_args(args))
     return config, _banner(config, generated_token)
+
+
+RELOAD_NOTE = (
+    "--reload: a change to the contract, fixtures or handlers restarts the mock once they load (until then the"
+    " last files that did keep answering); sessions are kept, except that a fixture change starts them again"
+)
 
 
 def _banner(config: Config, generated_token: str | None, engine_notice: str | None = None) -> str:

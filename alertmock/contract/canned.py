@@ -13,8 +13,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from alertmock.app.context import current_request, current_runtime
+from alertmock.app.context import current_request, current_runtime, current_state
 from alertmock.contract import xml
+from alertmock.contract.coherence import cohere
 from alertmock.contract.document import Operation
 from alertmock.contract.document import Response as ContractResponse
 from alertmock.contract.negotiation import is_xml, negotiate, serialise
@@ -25,8 +26,11 @@ from alertmock.layers.error_boundary import error_for_status, render
 NO_PREFERENCES = Preferences()
 
 
-def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
+async def canned_response(operation: Operation, preferences: Preferences = NO_PREFERENCES) -> Response:
+    """The answer the preferences choose; each one honoured is noted (`Preference-Applied`)."""
     status = _status(operation, preferences)
+    if preferences.code is not None:
+        preferences.apply("code", status)
     response = operation.responses.get(str(status))
     if response is None or (status >= 400 and _speaks_of_another_request(response, preferences)):
         return _vendor_error(status, response)
@@ -37,14 +41,34 @@ def canned_response(operation: Operation, preferences: Preferences = NO_PREFEREN
     examples = _examples(response.content, media_type)
     if preferences.example is not None:
         value = examples[preferences.example]
+        preferences.apply("example", preferences.example)
     elif preferences.dynamic or not examples:
         generator = current_runtime().generator
+        if preferences.dynamic:
+            preferences.apply("dynamic", "true")
         if preferences.seed is not None:
             generator = generator.with_seed(preferences.seed)
-        value = generator.body(schema)
+            preferences.apply("seed", preferences.seed)
+        value = await _coherent(generator.body(schema), schema, operation, examples)
     else:
         value = next(iter(examples.values()))
     return Response(serialise(value, media_type, schema), status_code=status, media_type=media_type)
+
+
+async def _coherent(value: Any, schema: dict[str, Any], operation: Operation, examples: dict[str, Any]) -> Any:
+    """Generated data that agrees with itself, the request and the contract (`alertmock.contract.coherence`)."""
+    request = current_request()
+    runtime = current_runtime()
+    return await cohere(
+        value,
+        schema,
+        operation,
+        list(examples.values()),
+        runtime.contract,
+        str(request.base_url),
+        request.path_params,
+        current_state(),
+    )
 
 
 def _speaks_of_another_request(response: ContractResponse, preferences: Preferences) -> bool:
@@ -70,6 +94,14 @@ def _status(operation: Operation, preferences: Preferences) -> int:
                 f"Prefer: code={preferences.code} is not an answer {operation.method} {operation.path} documents;"
                 f" it can answer {', '.join(map(str, answerable))}"
             )
+        response = operation.responses.get(str(preferences.code))
+        if preferences.example is not None and response is not None and response.content:
+            named = _examples(response.content, next(iter(response.content)))
+            if preferences.example not in named:
+                raise BadRequestError(
+                    f"Prefer: example={preferences.example} is not documented for the {preferences.code} of"
+                    f" {operation.method} {operation.path}; its examples are {', '.join(named) or 'none'}"
+                )
         return preferences.code
     if preferences.example is not None:
         for status in documented:

@@ -215,6 +215,17 @@ class Contract:
                 allowed.extend(m for m in methods if m not in allowed)
         return tuple(allowed)
 
+    def operation_at(self, method: str, path: str) -> str | None:
+        """The operation id serving `method` at `path`, as routing would find it (the first
+        template in the contract's order whose methods include it)."""
+        for regex, template, methods in self._path_methods:
+            if method in methods and regex.fullmatch(path):
+                return next(
+                    (o.operation_id for o in self.operations.values() if o.path == template and o.method == method),
+                    None,
+                )
+        return None
+
     def path_template(self, path: str) -> str | None:
         return next((template for regex, template, _ in self._path_methods if regex.fullmatch(path)), None)
 

@@ -13,7 +13,8 @@ frameworks' public API: Starlette's requests, responses and types, uvicorn's `Co
 - `routed_operation_id`, `set_routed_operation_id`: what routing leaves in the scope (`scope`);
 - `bytes_response`: the usual answer, built lean (`responses`);
 - `ContractChecks`: one exchange judged against the contract, for `alertmock proxy` (`proxy_checks`);
-- `leave_out_unused_modules`, `quiet_framework_warnings`: process settings for the CLI (`process`).
+- `leave_out_unused_modules`, `quiet_framework_warnings`: process settings for the CLI (`process`);
+- `serve_reloading`: `serve --reload` on uvicorn's reloader, restarting only on files that load (`reloading`).
 
 Names are imported on first use, so importing this package (or `alertmock`) imports no framework.
 """
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from alertmock.framework.problems import problem_of
     from alertmock.framework.process import leave_out_unused_modules, quiet_framework_warnings
     from alertmock.framework.proxy_checks import ContractChecks, Located
+    from alertmock.framework.reloading import serve_reloading
     from alertmock.framework.responses import bytes_response
     from alertmock.framework.scope import routed_operation_id, set_routed_operation_id
 
@@ -45,6 +47,7 @@ _HOMES = {
     "bytes_response": "responses",
     "routed_operation_id": "scope",
     "set_routed_operation_id": "scope",
+    "serve_reloading": "reloading",
 }
 
 __all__ = [
@@ -59,6 +62,7 @@ __all__ = [
     "quiet_framework_warnings",
     "routed_operation_id",
     "select_engine",
+    "serve_reloading",
     "set_routed_operation_id",
 ]
 

@@ -57,7 +57,7 @@ class HandlerResolver(Resolver):
 
 def _from_contract(operation_id: str) -> Handler:
     async def answer_from_contract(**_: Any) -> Response:
-        return canned_response(current_runtime().contract.operations[operation_id])
+        return await canned_response(current_runtime().contract.operations[operation_id])
 
     answer_from_contract.__name__ = operation_id.rpartition(".")[2]
     return answer_from_contract
@@ -68,7 +68,7 @@ def _honouring_preferences(operation_id: str, handler: Handler) -> Handler:
     async def handle(*args: Any, **kwargs: Any) -> Any:
         preferences = current_preferences()
         if preferences is not None and preferences.chooses_response:
-            return canned_response(current_runtime().contract.operations[operation_id], preferences)
+            return await canned_response(current_runtime().contract.operations[operation_id], preferences)
         return await handler(*args, **kwargs)
 
     return handle

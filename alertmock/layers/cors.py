@@ -39,7 +39,13 @@ ANY = "*"
 BASE_REQUEST_HEADERS = ("accept", "authorization", "content-type", "prefer", SESSION_HEADER)
 # The engine adds `Allow` to every 405, for every vendor, whether or not the contract declares it;
 # `alertmock proxy` reports contract violations in the other two (an app may log them).
-ENGINE_RESPONSE_HEADERS = ("Allow", "Alertmock-Violations", "Alertmock-Violation")
+ENGINE_RESPONSE_HEADERS = (
+    "Allow",
+    "Alertmock-Violations",
+    "Alertmock-Violation",
+    "Preference-Applied",
+    "Alertmock-Preferences-Ignored",
+)
 
 
 @dataclass(frozen=True)

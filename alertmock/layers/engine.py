@@ -20,7 +20,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alertmock.app.context import Runtime, bind
-from alertmock.contract.preferences import parse_preferences
+from alertmock.contract.preferences import Preferences, parse_preferences
 from alertmock.errors import ApiError, PayloadTooLargeError
 from alertmock.framework import routed_operation_id
 from alertmock.layers.edge import drop_connection
@@ -91,7 +91,7 @@ class EngineMiddleware:
                 query = scope.get("query_string", b"")
                 preferences = None
                 if seen.prefer is not None or b"__" in query:
-                    preferences = bound.preferences = parse_preferences(seen.prefer or [], query)
+                    preferences = bound.preferences = exchange.preferences = parse_preferences(seen.prefer or [], query)
                 if seen.has_body:
                     body = exchange.body = await self._read_body(seen.content_length, receive)
                     scope, body = _in_utf8(scope, seen.content_type, body)
@@ -104,6 +104,8 @@ class EngineMiddleware:
                     )
                     if verdict is not None and verdict.delay_seconds:
                         exchange.fault = "latency"
+                    if preferences is not None and preferences.delay_ms:
+                        preferences.apply("delay", preferences.delay_ms)
                     if delay:
                         await asyncio.sleep(delay)
                     if verdict is not None and verdict.drop:
@@ -158,6 +160,7 @@ class _Exchange:
         "fault",
         "journaled",
         "kept",
+        "preferences",
         "request_headers",
         "response_headers",
         "scope",
@@ -182,6 +185,7 @@ class _Exchange:
         self.response_headers: list[tuple[bytes, bytes]] = []
         self.answer: list[bytes] = []
         self.kept = 0
+        self.preferences: Preferences | None = None
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -193,6 +197,8 @@ class _Exchange:
             if not message.get("more_body", False) and not self.journaled:
                 await self.journal()
         elif kind == "http.response.start":
+            if self.preferences is not None and (self.preferences.applied or self.preferences.ignored):
+                message = {**message, "headers": [*message.get("headers", ()), *self.preferences.response_headers()]}
             self.status = message["status"]
             self.response_headers = list(message.get("headers", ()))
         await self.send(message)
@@ -203,6 +209,9 @@ class _Exchange:
         extensions = scope["extensions"]
         operation_id = routed_operation_id(scope)
         runtime = self.engine.runtime
+        if operation_id is None and self.fault is not None:
+            # Answered by an injected fault before routing: the operation the request was for.
+            operation_id = runtime.contract.operation_at(scope["method"], scope["path"])
         vendor = runtime.contract.vendor_for(scope["path"], operation_id)
         answer = self.answer
         answered = answer[0] if len(answer) == 1 else b"".join(answer)

@@ -15,12 +15,30 @@ def _log() -> ViolationLog | None:
     return log
 
 
+def _label(operation_id: str | None) -> str | None:
+    """An operation as the rest of the mock names it (journal, verify, dashboard): `METHOD /path`."""
+    operation = current_runtime().contract.operations.get(operation_id or "")
+    return None if operation is None else f"{operation.method} {operation.path}"
+
+
 async def list_violations(summary: bool = False) -> Response:
     log, session = _log(), current_session()
     if summary:
         tallies = log.summary(session) if log is not None else {}
-        return respond({"session": session, "proxy": log is not None, "operations": summary_json(tallies)})
-    return respond({"session": session, "proxy": log is not None, "violations": log.violations(session) if log else []})
+        operations = [
+            {**line, "operation": _label(line["operation"]) or line["operation"], "operation_id": _id(line)}
+            for line in summary_json(tallies)
+        ]
+        return respond({"session": session, "proxy": log is not None, "operations": operations})
+    violations = log.violations(session) if log else []
+    for violation in violations:
+        violation["exchange"] = {**violation["exchange"], "operation": _label(violation["exchange"]["operation_id"])}
+    return respond({"session": session, "proxy": log is not None, "violations": violations})
+
+
+def _id(line: dict[str, object]) -> str | None:
+    name = str(line["operation"])
+    return None if name.startswith("undocumented ") else name
 
 
 async def clear_violations() -> Response:

@@ -110,7 +110,8 @@ def test_fifty_dynamic_answers_validate_with_their_formats(client: TestClient, o
             body = response.text
         errors = [e.message for e in OAS30Validator(schema, format_checker=FORMATS).iter_errors(body)]
         assert errors == [], (seed, errors)
-        ids = list(_ids(body))
+        # The record a URL names by its id is that record, in every answer: the URL's ids are left out.
+        ids = [i for i in _ids(body) if i not in url]
         assert len(ids) == len(set(ids)), f"an id repeats within the answer for seed {seed}"
         assert not seen_ids & set(ids), f"seed {seed} repeats an id of another seed"
         seen_ids |= set(ids)

@@ -17,14 +17,17 @@ import contextlib
 import itertools
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.transport.requests import REQUESTS_TRANSPORT
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
@@ -178,6 +181,63 @@ def test_every_operation_of_the_contract_is_compared() -> None:
     contract = Contract(ROOT / "openapi.yaml")
     contract.include(Contract(CONTROLS_SPEC))
     assert len(OPERATIONS) == len(contract.operations)
+
+
+# --- Chunked bodies: Transfer-Encoding: chunked, no Content-Length -----------------------------------
+
+WITH_A_BODY = [operation for operation in OPERATIONS if "requestBody" in operation.definition.raw]
+
+
+class ChunkedDifferential(Differential):
+    """Sends each case's body chunked (no Content-Length) to both apps, and compares their answers
+    with each other and with a third (served) app's answer to the same body sent with its length,
+    each in a session of the same name."""
+
+    def __init__(self, planned: TestClient, stock: TestClient, with_length: TestClient) -> None:
+        super().__init__(planned.app, stock.app)
+        self.clients = planned, stock, with_length
+
+    def compare(self, case: Any) -> None:
+        vendor = next((VENDOR_OF_TAG[t] for t in case.operation.tags or () if t in VENDOR_OF_TAG), None)
+        base = "http://testserver" + ("" if vendor else "/__mock")
+        data = REQUESTS_TRANSPORT.serialize_case(case, base_url=base, headers=CREDENTIALS.get(vendor or "", {}))
+        prepared = requests.Request(**data).prepare()
+        raw = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body or b""
+        headers = {k: v for k, v in prepared.headers.items() if k.lower() != "content-length"}
+        headers[SESSION_HEADER] = f"differential-{next(_SESSIONS)}"
+        answers = []
+        for client, chunked in zip(self.clients, (True, True, False), strict=True):
+            content = iter([raw] if raw else []) if chunked else raw
+            response = client.request(prepared.method or "", prepared.url or "", headers=headers, content=content)
+            answers.append(_answer(case.operation, response))
+        self.statuses.add(answers[1]["status"])
+        self.compared += 1
+        planned, stock, with_length = answers
+        assert planned == stock, f"{case.operation.label} chunked: {case.as_curl_command()}"
+        assert planned == with_length, f"{case.operation.label} chunked vs Content-Length: {case.as_curl_command()}"
+
+
+@pytest.fixture(scope="module")
+def chunked() -> Iterator[ChunkedDifferential]:
+    with (
+        TestClient(create_app(CONFIG), raise_server_exceptions=False) as planned,
+        TestClient(create_app(CONFIG, engine="stock"), raise_server_exceptions=False) as stock,
+        TestClient(create_app(CONFIG), raise_server_exceptions=False) as with_length,
+    ):
+        yield ChunkedDifferential(planned, stock, with_length)
+
+
+@pytest.mark.parametrize("operation", WITH_A_BODY, ids=lambda operation: operation.label)
+def test_chunked_bodies_are_answered_as_stock_connexion_and_as_with_a_length(
+    operation: Any, chunked: ChunkedDifferential
+) -> None:
+    chunked.run(operation, generated=GENERATED // 2)
+    assert {200, 400} & chunked.statuses
+
+
+def test_the_chunked_comparison_sends_a_body_without_content_length() -> None:
+    request = TestClient(create_app(CONFIG)).build_request("POST", "/", content=iter([b"{}"]))
+    assert request.headers["transfer-encoding"] == "chunked" and "content-length" not in request.headers
 
 
 # --- The engine's test app: the edge cases Schemathesis does not send -------------------------------

@@ -64,7 +64,8 @@ def test_no_violations_and_a_tally_per_operation(faithful_proxy: str) -> None:
     summary = httpx.get(f"{faithful_proxy}/__mock/violations?summary=true", headers=session).json()
     assert summary["operations"] == [
         {
-            "operation": "handlers.scalingo.alerts.list_alerts",
+            "operation": "GET /v1/apps/{app}/alerts",  # as the journal, verify and the dashboard name it
+            "operation_id": "handlers.scalingo.alerts.list_alerts",
             "exchanges": 2,
             "violating_exchanges": 0,
             "violations": {},

@@ -5,11 +5,15 @@ so are requests that break the contract and exchanges it does not describe."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 
+from alertmock.contract import Contract
 from tests.proxy.conftest import MATATIKA, SCALINGO, SCALINGO_ALERT, TABLEAU, TABLEAU_SITE
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # (path, credentials, the operation, the one Alertmock-Violation line the defect gives)
 DEFECTS = [
@@ -73,6 +77,8 @@ def test_each_defect_is_reported_on_the_exchange_in_the_log_and_the_journal(
     assert f"{listed[0]['location']}: {listed[0]['message']}" == line
     exchange = listed[0]["exchange"]
     assert (exchange["method"], exchange["path"], exchange["operation_id"]) == ("GET", path, operation_id)
+    documented = Contract(ROOT / "openapi.yaml").operations[operation_id]
+    assert exchange["operation"] == f"GET {documented.path}"  # METHOD /path, as everywhere else
     assert exchange["status"] == direct.status_code
     assert exchange["time"].endswith("Z")
 

@@ -14,6 +14,8 @@ const page = {
   vendors: new Set(),
   selected: null,
   target: "default",
+  polled: false, // the journal has answered once (the empty message waits for it)
+  rendered: false,
 };
 
 // ---------------------------------------------------------------- control API
@@ -166,10 +168,15 @@ function renderJournal(freshIds = []) {
       cell(e.operation.split(".").pop(), "op"),
     );
     tr.lastChild.title = e.operation;
+    tr.children[3].title = tr.children[3].textContent; // the whole path where the column cuts it
     body.append(tr);
   }
   $("#journal tbody").replaceWith(body);
-  $("#journal-empty").hidden = rows.length > 0;
+  // Said only once the journal has answered (hidden until then), and never while it holds entries.
+  const empty = $("#journal-empty");
+  if (!empty.dataset.text) empty.dataset.text = empty.textContent;
+  empty.textContent = page.entries.length ? "No request matches the filters." : empty.dataset.text;
+  empty.hidden = rows.length > 0;
   $("#journal-count").textContent = page.entries.length
     ? `${rows.length}${rows.length === page.entries.length ? "" : ` of ${page.entries.length}`}`
     : "";
@@ -428,11 +435,13 @@ async function advance(seconds) {
 // ---------------------------------------------------------------- wiring
 
 async function tick() {
-  if ($("#live").checked) {
+  if ($("#live").checked || !page.polled) {
     const fresh = await pollJournal();
-    if (fresh) {
+    page.polled = true;
+    if (fresh || !page.rendered) {
+      page.rendered = true;
       fillSelect($("#filter-vendor"), page.vendors);
-      renderJournal(fresh);
+      renderJournal(fresh || []);
       await refreshSessions();
     }
   }
@@ -510,5 +519,6 @@ async function clearJournal() {
 
 document.addEventListener("DOMContentLoaded", () => {
   wire();
-  Promise.all([refreshSessions(), refreshFaults()]).catch(report).finally(loop);
+  loop(); // the journal first: it is what the page is for
+  Promise.all([refreshSessions(), refreshFaults()]).catch(report);
 });

@@ -18,6 +18,22 @@ window.ui = SwaggerUIBundle({
   persistAuthorization: true,
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
+  // The contract's servers are relative ("" or "/__mock"): Swagger UI listed an empty "Servers".
+  // Named here as this mock's own address, the one the page came from.
+  responseInterceptor: (response) => {
+    if (!response.url || !response.url.startsWith(new URL(config.spec, location.href).href)) return response;
+    try {
+      const spec = JSON.parse(response.text);
+      const servers = spec.servers && spec.servers.length ? spec.servers : [{ url: "" }];
+      spec.servers = servers.map((server) =>
+        /^[a-z]+:/i.test(server.url) ? server : { ...server, url: location.origin + server.url, description: server.description || "this mock" });
+      response.text = JSON.stringify(spec);
+      response.body = response.obj = spec;
+    } catch (error) {
+      // Not JSON: leave the contract as it came.
+    }
+    return response;
+  },
   requestInterceptor: (request) => {
     if (request.loadSpec) return request; // the contract itself, not a "Try it out"
     for (const [header, id] of Object.entries(fields)) {

@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="OPERATION",
-        help='accept that this operation may get no 2xx, e.g. "DELETE /v1/apps/{app}/alerts/{alert_id}"',
+        help='accept that this operation may get no 2xx: "DELETE /v1/apps/{app}/alerts/{alert_id}" or its operationId',
     )
     parser.add_argument("--seed", type=int, help="Schemathesis seed, for a reproducible run")
     parser.add_argument("--workers", type=int, default=1, help="concurrent Schemathesis workers (default 1)")

@@ -98,6 +98,17 @@ class VerifyResult:
         return sum(1 for op in self.coverage.operations.values() if op.ok)
 
 
+def untested_labels(document: dict[str, Any], names: Sequence[str]) -> list[str]:
+    """`--allow-untested` names: an operationId means its `METHOD /path`, the label coverage uses."""
+    labels = {
+        operation["operationId"]: f"{method.upper()} {path}"
+        for path, item in document.get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    return [labels.get(name, name) for name in names]
+
+
 def select(document: dict[str, Any], opts: VerifyOptions) -> list[Operation]:
     """The operations this run covers: the vendor's, or the named ones; GET/HEAD only when read-only."""
     chosen = operations(document, opts.api)
@@ -288,9 +299,10 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         dead = creds.still_accepted(url, credentials, selected, ids, opts.request_timeout)
         if done.returncode not in (0, 1) and not coverage.errors and not coverage.failures:
             coverage.errors.append(f"Schemathesis exited with {done.returncode}")
-        decided = cov.verdict(coverage, opts.allow_untested, dead)
+        allowed = untested_labels(document, opts.allow_untested)
+        decided = cov.verdict(coverage, allowed, dead)
         result = VerifyResult(decided.code, coverage, decided.reasons, done.returncode)
-        print(summary(result, opts.api, opts.allow_untested), file=out, flush=True)
+        print(summary(result, opts.api, allowed), file=out, flush=True)
         return result
 
 

@@ -112,9 +112,9 @@ def _exchange(server: LiveServer, raw: bytes, methods: list[bytes], *, first: by
 
 def test_pipelined_requests_get_their_answers_in_order(server: LiveServer) -> None:
     raw = (
-        b"GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
-        b"HEAD /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
-        b"POST /v1/apps/5ab1128fdccb8b0001111963/alerts HTTP/1.1\r\nHost: x\r\n" + SCALINGO + b"Content-Type: "
+        b"GET /__mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        b"HEAD /__mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        b"POST /v1/apps/5ab1128fdccb8b0001111963/alerts HTTP/1.1\r\nHost: localhost\r\n" + SCALINGO + b"Content-Type: "
         b"application/json\r\nContent-Length: " + str(len(CREATE_BODY)).encode() + b"\r\n\r\n" + CREATE_BODY
     )
     health, head_only, created = _exchange(server, raw, [b"GET", b"HEAD", b"POST"])
@@ -125,7 +125,7 @@ def test_pipelined_requests_get_their_answers_in_order(server: LiveServer) -> No
 
 def test_expect_100_continue_gets_its_interim_answer_before_the_body(server: LiveServer) -> None:
     headers = (
-        b"POST /v1/apps/5ab1128fdccb8b0001111963/alerts HTTP/1.1\r\nHost: x\r\n" + SCALINGO + b"Content-Type: "
+        b"POST /v1/apps/5ab1128fdccb8b0001111963/alerts HTTP/1.1\r\nHost: localhost\r\n" + SCALINGO + b"Content-Type: "
         b"application/json\r\nExpect: 100-continue\r\nContent-Length: " + str(len(CREATE_BODY)).encode() + b"\r\n\r\n"
     )
     (created,) = _exchange(server, CREATE_BODY, [b"POST"], first=headers)

@@ -75,6 +75,10 @@ class Guard:
         self.alive: set[str] = set()
         self.before: dict[int, bytes | None] = {}
         self.preexisting: set[str] | None = None
+        # (change label, undo path) of the run's resources whose state refused that change (409: a job
+        # already finished cannot be stopped): that change gets a fresh resource next time.
+        self.refused: set[tuple[str, str]] = set()
+        self.aimed: dict[int, tuple[str, str]] = {}
 
     # --- the ledger ---
 
@@ -177,9 +181,12 @@ class Guard:
 
     def _latest(self, label: str) -> dict[str, str] | None:
         for own, undo_path in reversed(self.owned.get(label, [])):
-            if undo_path in self.alive:
+            if undo_path in self.alive and (label, undo_path) not in self.refused:
                 return own
         return None
+
+    def _undo_of(self, label: str, own: dict[str, str]) -> str | None:
+        return next((undo for o, undo in self.owned.get(label, []) if o == own), None)
 
     # --- the hooks ---
 
@@ -193,7 +200,14 @@ class Guard:
             self._write({"session": {k: v for k, v in case.headers.items() if k.lower() != "content-type"}})
         if label in self.custody.parent_read and method == "POST":
             self.before[id(case)] = self._read_parent(label, dict(case.path_parameters or {}))
-        if method != case.operation.method.upper() or method not in CHANGES:
+        if method not in CHANGES:
+            return
+        if method != case.operation.method.upper():
+            # A probe of a method the path does not declare (it must answer 405): never at a real id, in
+            # case the deployment does not refuse it.
+            names = self.custody.operations.get(label, {}).get("parameters", [])
+            unknown = [n for n in names if n not in self.custody.ids] + names[-1:]
+            case.path_parameters = {**(case.path_parameters or {}), **dict.fromkeys(unknown, NOTHING)}
             return
         parameters = dict(case.path_parameters or {})
         with self.lock:
@@ -204,6 +218,9 @@ class Guard:
                 if any(own.items() <= parameters.items() for own in current):
                     return  # already one of the run's own (a link from its create)
                 aimed = self._latest(label) or self._provision(label) or self._nothing(label)
+                undo = self._undo_of(label, aimed)
+                if undo is not None:
+                    self.aimed[id(case)] = (label, undo)
         parents = {
             n: self.custody.ids[n] for n in self.custody.operations[label]["parameters"] if n in self.custody.ids
         }
@@ -217,6 +234,9 @@ class Guard:
     def after_call(self, case: Any, response: Any) -> None:
         label, method, status = case.operation.label, case.method.upper(), response.status_code
         before = self.before.pop(id(case), None)
+        aimed = self.aimed.pop(id(case), None)
+        if aimed is not None and status == 409:
+            self.refused.add(aimed)
         client = importlib.import_module(self.plan.client)
         if label == getattr(client, "SIGN_IN", None) and 200 <= status < 300:
             headers = client.session_headers(_data(case, response))

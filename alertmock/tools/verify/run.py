@@ -256,7 +256,11 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         second = creds.obtain(client, url, second_options) if second_options else None
 
         revoking = [op.label for op in selected if op.revokes_credential]
-        if revoking and creds.throwaway(client, url, options) is None:
+        minted = creds.throwaway(client, url, options) if revoking else None
+        if minted is not None and guarded and hasattr(client, "close_session"):
+            with creds.plain_errors(url):  # it only showed a throwaway can be had: no session left open
+                client.close_session(url, minted.headers, timeout=opts.request_timeout)
+        if revoking and minted is None:
             print(
                 f"alertmock verify: not running {', '.join(revoking)}: it revokes the credential it is sent, "
                 "and only a sign-in (--username/--password) can give it one of its own",

@@ -1,0 +1,188 @@
+"""`alertmock verify --url` leaves a deployment as it found it (issue 25).
+
+Each run is `alertmock verify --url` against `alertmock serve` (a real uvicorn process, one per test,
+its fixtures as the deployment's data) with only the demo credential, `--max-examples 5`, all four
+phases. The mock's control API is the witness: `GET /__mock/state` before and after, and the
+journal of every request the deployment received. These runs are slow (about a minute each on two
+cores): the matrix is the issue's three vendors by three seeds, the other two runs are narrowed to
+the operations they are about.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alertmock.cli import build_parser
+from alertmock.tools.verify import ExitCode, VerifyResult, run
+from alertmock.tools.verify.cli import options_from_args
+from tests.servers import live_server
+
+SEEDS = (1, 2, 3)
+# The demo credential (README, "Demo credentials"), and the parents a QA engineer names as the README's
+# examples do: Scalingo's app, a Matatika workspace (its demo subscriptions name none).
+DEMO = {
+    "matatika": ["--token", "matatika-demo-token", "--set-path", "workspace-id=bc81388a-26c9-4491-a732-2b8dff0aa621"],
+    "tableau": ["--username", "admin", "--password", "admin"],
+    "scalingo": ["--token", "tk-us-demo-token", "--set-path", "app=example-app"],
+}
+# What the fixtures hold that a change could target (parents such as sites, apps or datasets aside).
+TARGETS = ("matatika.subscriptions", "matatika.jobs", "matatika.alerts", "tableau.data_alerts", "scalingo.alerts")
+DATA_ALERT = "/api/{api-version}/sites/{site-id}/dataAlerts/{data-alert-id}"
+RECIPIENT = DATA_ALERT + "/users/{user-id}"
+UNSAFE = {
+    "matatika": {"POST /api/datasets/{dataset-id}/alerts", "PUT /api/datasets/{dataset-id}/alerts/{alert-id}"},
+    "tableau": {f"PUT {DATA_ALERT}", f"DELETE {DATA_ALERT}"},
+    "scalingo": set(),
+}
+# The journal must hold every request of a run.
+SERVER_FLAGS = ("--quiet", "--journal-size", "100000", "--journal-bytes", str(512 * 1024 * 1024))
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.load(answer)
+
+
+def _records(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {kind: {r["id"]: r for r in records} for kind, records in state["collections"].items()}
+
+
+def _verify(url: str, api: str, *extra: str, tmp_path: Path) -> tuple[VerifyResult, str]:
+    argv = ["verify", "--url", url, "--api", api, *DEMO[api], "--max-examples", "5", *extra]
+    argv += ["--report", "junit", "--report-dir", str(tmp_path / "reports")]
+    out = io.StringIO()
+    result = run(options_from_args(build_parser().parse_args(argv)), out=out, capture=True)
+    return result, out.getvalue()
+
+
+def _changes_to_what_was_there(journal: list[dict[str, Any]], before: dict[str, dict[str, Any]]) -> list[str]:
+    """Every PUT, PATCH or DELETE the deployment received on something that existed before the run."""
+    ids = {record_id for kind in TARGETS for record_id in before.get(kind, {})}
+    recipients = {(a["id"], u) for a in before.get("tableau.data_alerts", {}).values() for u in a["recipientIds"]}
+    found = []
+    for entry in journal:
+        if entry["method"] not in ("PUT", "PATCH", "DELETE"):
+            continue
+        recipient = re.search(r"/dataAlerts/([^/]+)/users/([^/]+)$", entry["path"])
+        if recipient:
+            hit = tuple(recipient.groups()) in recipients
+        else:
+            hit = any(segment in ids for segment in entry["path"].split("/"))
+        if hit:
+            found.append(f"{entry['method']} {entry['path']} -> {entry['status']}")
+    return found
+
+
+def _printed_paths(log: str) -> list[Path]:
+    """The report paths the run printed (Schemathesis' "Reports:" lines)."""
+    return [Path(p) for p in re.findall(r"^\s+- [\w ]+: (/\S+)$", log, flags=re.MULTILINE)]
+
+
+def _assert_left_as_found(url: str, before: dict[str, Any], log: str) -> list[dict[str, Any]]:
+    after = _records(_get(f"{url}/__mock/state"))
+    old = _records(before)
+    for kind, records in old.items():
+        changed = [i for i, r in records.items() if after.get(kind, {}).get(i) != r]
+        assert not changed, f"{kind}: changed or deleted {changed}\n{log[-3000:]}"
+    for kind, records in after.items():
+        left = sorted(set(records) - set(old.get(kind, {})))
+        assert not left, f"{kind}: the run left {left}\n{log[-3000:]}"
+    journal = _get(f"{url}/__mock/requests?limit=100000")["requests"]
+    touched = _changes_to_what_was_there(journal, old)
+    assert not touched, touched[:10]
+    return journal
+
+
+def _assert_reports_exist(log: str) -> None:
+    printed = _printed_paths(log)
+    assert printed, log[-2000:]
+    assert all(path.exists() for path in printed), printed
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("api", ["matatika", "tableau", "scalingo"])
+def test_a_default_run_leaves_the_deployment_as_it_found_it(api: str, seed: int, tmp_path: Path) -> None:
+    with live_server(*SERVER_FLAGS) as server:
+        before = _get(f"{server.url}/__mock/state")
+        result, log = _verify(server.url, api, "--seed", str(seed), tmp_path=tmp_path)
+        _assert_left_as_found(server.url, before, log)
+    assert log.startswith(f"alertmock verify: {server.url}: changes and deletes only what this run creates")
+    _assert_reports_exist(log)
+    # The coverage verdict keeps its meaning: what cannot run safely is untested, nothing else is.
+    assert not result.failures, f"{result.reasons}\n{log[-4000:]}"
+    assert set(result.coverage.untested()) == UNSAFE[api], f"{result.reasons}\n{log[-4000:]}"
+    assert result.code == (ExitCode.UNTESTED if UNSAFE[api] else ExitCode.OK)
+    for label in UNSAFE[api]:
+        assert re.search(rf"^alertmock verify: {re.escape(label)}: not run: .*(--allow-destructive)", log, re.M)
+    if api == "tableau":
+        # A recipient of its own is added first, so its removal answers 2xx on every seed.
+        assert result.coverage.operations[f"DELETE {RECIPIENT}"].ok, log[-4000:]
+        hint = "--set-path data-alert-id=<one you can lose> or --allow-destructive"
+        assert f"DELETE {DATA_ALERT}: untested (no 2xx answer; --allow-untested to accept); not run:" in log
+        assert log.count(hint) >= 2
+
+
+TABLEAU_ALERTS = (
+    "GET /api/{api-version}/sites/{site-id}/dataAlerts",
+    f"PUT {DATA_ALERT}",
+    f"DELETE {DATA_ALERT}",
+    f"POST {DATA_ALERT}/users",
+    f"DELETE {RECIPIENT}",
+)
+
+
+def _operations(*labels: str) -> list[str]:
+    return [arg for label in labels for arg in ("--operation", label)]
+
+
+def test_an_expendable_data_alert_is_changed_and_deleted_and_nothing_else(tmp_path: Path) -> None:
+    with live_server(*SERVER_FLAGS) as server:
+        before = _get(f"{server.url}/__mock/state")
+        alerts = _records(before)["tableau.data_alerts"]
+        # One of the signed-in site's alerts that is not the first listed (the recipients' parent).
+        site = next(iter(alerts.values()))["siteId"]
+        expendable = [a for a in alerts.values() if a["siteId"] == site][-1]["id"]
+        result, log = _verify(
+            server.url,
+            "tableau",
+            "--seed",
+            "1",
+            "--set-path",
+            f"data-alert-id={expendable}",
+            *_operations(*TABLEAU_ALERTS),
+            tmp_path=tmp_path,
+        )
+        after = _records(_get(f"{server.url}/__mock/state"))
+    assert result.ok, f"{result.reasons}\n{log[-4000:]}"
+    assert expendable not in after["tableau.data_alerts"]
+    del alerts[expendable]
+    assert {i: after["tableau.data_alerts"].get(i) for i in alerts} == alerts  # the others as they were
+    assert f"DELETE {DATA_ALERT} runs on data-alert-id={expendable}, given as expendable" in log
+
+
+def test_allow_destructive_runs_as_before_and_says_so_first(tmp_path: Path) -> None:
+    with live_server(*SERVER_FLAGS) as server:
+        before = _records(_get(f"{server.url}/__mock/state"))
+        result, log = _verify(
+            server.url,
+            "tableau",
+            "--allow-destructive",
+            "--phases",
+            "examples",
+            *_operations(f"DELETE {DATA_ALERT}"),
+            tmp_path=tmp_path,
+        )
+        after = _records(_get(f"{server.url}/__mock/state"))
+    assert log.splitlines()[0].startswith(f"alertmock verify: {server.url}: --allow-destructive: PUT, PATCH, DELETE")
+    assert result.ok, f"{result.reasons}\n{log[-4000:]}"
+    # Today's behaviour: the contract's example is the documented alert, and it is gone.
+    gone = set(before["tableau.data_alerts"]) - set(after["tableau.data_alerts"])
+    assert gone, log[-3000:]
+    assert "clean-up" not in log

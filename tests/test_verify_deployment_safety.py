@@ -13,6 +13,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -185,3 +189,37 @@ def test_allow_destructive_runs_as_before_and_says_so_first(tmp_path: Path) -> N
     gone = set(before["tableau.data_alerts"]) - set(after["tableau.data_alerts"])
     assert gone, log[-3000:]
     assert "clean-up" not in log
+
+
+def test_an_untested_operation_without_its_parent_names_the_option_that_gives_it(tmp_path: Path) -> None:
+    jobs = "GET /api/workspaces/{workspace-id}/jobs"
+    with live_server(*SERVER_FLAGS) as server:
+        argv = ["verify", "--url", server.url, "--api", "matatika", "--token", "matatika-demo-token"]
+        argv += ["--operation", jobs, "--phases", "examples", "--report-dir", str(tmp_path)]
+        out = io.StringIO()
+        result = run(options_from_args(build_parser().parse_args(argv)), out=out, capture=True)
+    assert result.code == ExitCode.UNTESTED
+    hint = "no workspace-id known: give --set-path workspace-id=<id> (or `workspace-id:` in --ids)"
+    assert any(reason.startswith(f"{jobs}: untested") and reason.endswith(hint) for reason in result.reasons)
+
+
+def test_ctrl_c_still_removes_what_the_run_created(tmp_path: Path) -> None:
+    created = "/v1/apps/example-app/alerts"
+    with live_server(*SERVER_FLAGS) as server:
+        before = _get(f"{server.url}/__mock/state")
+        argv = [sys.executable, "-m", "alertmock.cli", "verify", "--url", server.url, "--api", "scalingo"]
+        argv += [*DEMO["scalingo"], "--max-examples", "5", "--seed", "1", "--report-dir", str(tmp_path)]
+        verify = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            # Interrupted once the run has created alerts of its own (and before it would end by itself).
+            while not _get(f"{server.url}/__mock/requests?method=POST&path={created}&status=201&limit=5")["requests"]:
+                assert verify.poll() is None and time.monotonic() < deadline, "no alert created"
+                time.sleep(0.2)
+            verify.send_signal(signal.SIGINT)
+            printed, _ = verify.communicate(timeout=120)
+        finally:
+            verify.kill()
+        _assert_left_as_found(server.url, before, printed)
+    assert verify.returncode == 130, printed[-3000:]
+    assert re.search(r"clean-up: the [1-9]\d* resources this run created and kept are removed", printed), printed

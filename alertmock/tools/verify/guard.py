@@ -29,8 +29,9 @@ import httpx
 from alertmock.tools.verify.custody import CHANGES, GONE, Custody, Link
 from alertmock.tools.verify.plan import Plan
 
-# What a change's own id becomes when the run has no resource for it: nothing there to change.
-NOTHING = "alertmock-verify-nothing"
+# What a change's own id becomes when the run has no resource for it: nothing there to change (a UUID,
+# so that a positive case stays valid for an id declared as one, and gets the documented 404).
+NOTHING = "00000000-0000-4000-8000-000000000000"
 
 
 def _format(template: str, values: dict[str, str]) -> str:
@@ -176,12 +177,11 @@ class Guard:
                 continue
             if body is not None and self.record(creator, parameters, body, before):
                 return self._latest(label)
-        self.note(f"{label}: the run could not create a resource of its own to run it on")
         return None
 
-    def _latest(self, label: str) -> dict[str, str] | None:
+    def _latest(self, label: str, *, refused_too: bool = False) -> dict[str, str] | None:
         for own, undo_path in reversed(self.owned.get(label, [])):
-            if undo_path in self.alive and (label, undo_path) not in self.refused:
+            if undo_path in self.alive and (refused_too or (label, undo_path) not in self.refused):
                 return own
         return None
 
@@ -214,10 +214,20 @@ class Guard:
             if label in self.custody.expendable:
                 aimed = self.custody.expendable[label]
             else:
-                current = [own for own, undo in self.owned.get(label, []) if undo in self.alive]
-                if any(own.items() <= parameters.items() for own in current):
+                current = [(own, undo) for own, undo in self.owned.get(label, []) if undo in self.alive]
+                mine = next((undo for own, undo in current if own.items() <= parameters.items()), None)
+                if mine is not None:
+                    self.aimed[id(case)] = (label, mine)
                     return  # already one of the run's own (a link from its create)
-                aimed = self._latest(label) or self._provision(label) or self._nothing(label)
+                # A resource that refused this change may accept it later (a queued job, once running).
+                aimed = (
+                    self._latest(label)
+                    or self._provision(label)
+                    or self._latest(label, refused_too=True)
+                    or self._nothing(label)
+                )
+                if aimed.get(next(iter(aimed), "")) == NOTHING:
+                    self.note(f"{label}: the run could not create a resource of its own to run it on")
                 undo = self._undo_of(label, aimed)
                 if undo is not None:
                     self.aimed[id(case)] = (label, undo)

@@ -348,7 +348,7 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
                 print(_cleanup_line(cleanup), file=out, flush=True)
                 for line in cleanup.left:
                     print(f"alertmock verify: left behind: {line}", file=out, flush=True)
-        for note in safety.read_ledger(ledger).notes if custody is not None else ():
+        for note in dict.fromkeys(safety.read_ledger(ledger).notes) if custody is not None else ():
             print(f"alertmock verify: {note}", file=out)
         coverage = cov.read_events(ndjson, selected)
         dead = creds.still_accepted(url, credentials, selected, ids, opts.request_timeout)

@@ -195,7 +195,7 @@ def test_an_untested_operation_without_its_parent_names_the_option_that_gives_it
     jobs = "GET /api/workspaces/{workspace-id}/jobs"
     with live_server(*SERVER_FLAGS) as server:
         argv = ["verify", "--url", server.url, "--api", "matatika", "--token", "matatika-demo-token"]
-        argv += ["--operation", jobs, "--phases", "examples", "--report-dir", str(tmp_path)]
+        argv += ["--operation", jobs, "--phases", "fuzzing", "--max-examples", "3", "--report-dir", str(tmp_path)]
         out = io.StringIO()
         result = run(options_from_args(build_parser().parse_args(argv)), out=out, capture=True)
     assert result.code == ExitCode.UNTESTED

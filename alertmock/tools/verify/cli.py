@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 EPILOG = """exit codes: 0 every selected operation answered 2xx and every check passed; 1 a check failed;
-2 verify could not run (options, unreachable URL, refused sign-in); 3 an operation never answered
-2xx (untested); 4 the credential was refused (most authenticated requests got 401/403, or it no
-longer worked at the end)."""
+2 verify could not run (options, unreachable URL, refused sign-in) or could not remove what it created;
+3 an operation never answered 2xx (untested); 4 the credential was refused (most authenticated
+requests got 401/403, or it no longer worked at the end)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

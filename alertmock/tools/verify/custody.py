@@ -113,13 +113,13 @@ def _examples(document: Mapping[str, Any], operation: Operation) -> dict[str, An
     return found
 
 
-def plan_custody(
-    document: Mapping[str, Any], operations: Iterable[Operation], ids: Mapping[str, str], given: Mapping[str, str]
-) -> Custody:
-    """Which operations run how against a deployment. ``given``: the ids the user named (--set-path, --ids)."""
+def plan_custody(document: Mapping[str, Any], operations: Iterable[Operation], given: Mapping[str, str]) -> Custody:
+    """Which operations run how against a deployment. ``given``: the ids the user named (--set-path, --ids).
+
+    The run sets ``ids`` (the parents every operation works under) once it has found them."""
     chosen = list(operations)
     labels = {op.label: op for op in chosen}
-    custody = Custody(ids=dict(ids))
+    custody = Custody()
     for op in chosen:
         custody.operations[op.label] = {
             "path": op.path,

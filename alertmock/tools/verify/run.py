@@ -271,7 +271,7 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         given = parent_ids.merge(
             opts.set_path, parent_ids.read_ids_file(opts.ids_file, opts.api) if opts.ids_file else {}
         )
-        custody = safety.plan_custody(document, every, {}, given) if guarded else None
+        custody = safety.plan_custody(document, every, given) if guarded else None
         # An id given as expendable (a data alert the run may delete) is not every other operation's parent.
         expendable = {n: v for aimed in (custody.expendable.values() if custody else ()) for n, v in aimed.items()}
         pinned = {name: value for name, value in given.items() if name not in expendable}
@@ -364,6 +364,8 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
 
 
 def _cleanup_line(cleanup: safety.Cleanup) -> str:
+    if not cleanup.left and not cleanup.removed:
+        return "alertmock verify: clean-up: nothing this run created was left to remove"
     if not cleanup.left:
         return f"alertmock verify: clean-up: the {cleanup.removed} resources this run created and kept are removed"
     return (

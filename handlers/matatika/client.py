@@ -31,7 +31,7 @@ def authenticate(url: str, *, token: str | None = None, **_: object) -> Credenti
     return {SCHEME: {"Authorization": f"Bearer {token}"}}, {}
 
 
-def discover_ids(url: str, headers: dict[str, str], *, timeout: float = 30.0) -> dict[str, str]:
+def discover_ids(url: str, headers: dict[str, str], *, timeout: float = 30.0, **_: object) -> dict[str, str]:
     """Parent ids the profile can use, the HAL way: its subscriptions link to what they follow."""
     answer = httpx.get(f"{url}/api/subscriptions", headers=headers, timeout=timeout)
     if answer.status_code != 200:

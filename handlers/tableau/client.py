@@ -57,11 +57,59 @@ def authenticate(
     return {SCHEME: {"X-Tableau-Auth": token}}, {"site-id": site_id, "api-version": API_VERSION}
 
 
+# The operation that opens a session; verify signs out of every session a run opened (its own last).
+SIGN_IN = "POST /api/{api-version}/auth/signin"
+
+
+def session_headers(answer: Any) -> dict[str, str] | None:
+    """The credential in a sign-in's answer (as data), or None."""
+    token = ((answer or {}).get("credentials") or {}).get("token") if isinstance(answer, dict) else None
+    return {"X-Tableau-Auth": token} if isinstance(token, str) and token else None
+
+
+def close_session(url: str, headers: dict[str, str], *, timeout: float = 30.0) -> bool:
+    """Sign out (``POST /api/{v}/auth/signout``): True when the session is closed or was already."""
+    answer = httpx.post(f"{url}/api/{API_VERSION}/auth/signout", headers=headers, timeout=timeout)
+    return answer.status_code in (200, 204, 401)
+
+
 def throwaway(url: str, **options: Any) -> dict[str, dict[str, str]] | None:
     """A token of its own for Sign Out: a second sign-in, when the run has a user and password."""
     if options.get("token") or not (options.get("username") and options.get("password")):
         return None
     return authenticate(url, **options)[0]
+
+
+def discover_ids(
+    url: str,
+    headers: dict[str, str],
+    *,
+    timeout: float = 30.0,
+    known: dict[str, str] | None = None,
+    avoid: set[str] | frozenset[str] = frozenset(),
+    **_: object,
+) -> dict[str, str]:
+    """A data alert of the signed-in site, the parent of its recipients (one the user gave as expendable
+    is avoided: it may be deleted before the recipients are tried)."""
+    known = known or {}
+    site, version = known.get("site-id"), known.get("api-version", API_VERSION)
+    if not site:
+        return {}
+    answer = httpx.get(
+        f"{url}/api/{version}/sites/{site}/dataAlerts",
+        headers={**headers, "Accept": "application/json"},
+        timeout=timeout,
+    )
+    if answer.status_code != 200:
+        return {}
+    try:
+        alerts = answer.json()["dataAlerts"].get("dataAlert") or []
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return {}
+    for alert in alerts if isinstance(alerts, list) else [alerts]:
+        if isinstance(alert, dict) and isinstance(alert.get("id"), str) and alert["id"] not in avoid:
+            return {"data-alert-id": alert["id"]}
+    return {}
 
 
 def _field(answer: httpx.Response, where: str, name: str) -> dict[str, Any]:

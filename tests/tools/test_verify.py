@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,15 @@ from alertmock.tools.verify.run import config_toml, schemathesis_command
 from tests.broken_variants import VARIANTS, Scope, Variant
 
 SEED = 20260610
+# Every run writes its event log to --report-dir: away from the checkout unless a test asks.
+REPORTS = Path(tempfile.gettempdir()) / "alertmock-verify-test-reports"
 
 
 def _verify(
     app: Any, api: str, operations: tuple[str, ...], phases: tuple[str, ...], **options: Any
 ) -> tuple[VerifyResult, str]:
     out = io.StringIO()
-    settings = {"max_examples": 5, "seed": SEED, **options}
+    settings = {"max_examples": 5, "seed": SEED, "report_dir": REPORTS, **options}
     result = run(
         VerifyOptions(api=api, operations=operations, phases=phases, **settings), app=app, out=out, capture=True
     )
@@ -206,6 +209,7 @@ def test_alertmock_verify_against_mock_exit_codes(capfd: pytest.CaptureFixture[s
     from alertmock.cli import main
 
     base = ["verify", "--against-mock", "--api", "scalingo", "--phases", "examples", "--seed", "1"]
+    base += ["--report-dir", str(REPORTS)]
     assert main([*base, "--operation", "GET /v1/apps/{app}/alerts/{alert_id}"]) == 0
     assert "scalingo: 1 operations answered 2xx, no failures" in capfd.readouterr().out
     assert main(["verify", "--api", "scalingo"]) == 2  # neither --url nor --against-mock

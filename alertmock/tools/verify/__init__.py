@@ -12,6 +12,7 @@ least once, and the run's credential still works at the end.
 | `plan`, `auth`, `hooks` | what the Schemathesis process installs: auth providers, the XML deserializer |
 | `peers` | the second identity for object_level_authorization |
 | `deletion` | the check that every 2xx DELETE really deleted |
+| `custody`, `guard` | against a deployment: changes only on the run's own resources, and the clean-up |
 | `xml_responses` | Tableau's XML answers read by their schema |
 | `tolerances` | the statuses one check accepts on one operation, and why |
 | `coverage` | per-operation table and the verdict (exit codes in `errors`) |

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 EPILOG = """exit codes: 0 every selected operation answered 2xx and every check passed; 1 a check failed;
-2 verify could not run (options, unreachable URL, refused sign-in); 3 an operation never answered
-2xx (untested); 4 the credential was refused (most authenticated requests got 401/403, or it no
-longer worked at the end)."""
+2 verify could not run (options, unreachable URL, refused sign-in) or could not remove what it created;
+3 an operation never answered 2xx (untested); 4 the credential was refused (most authenticated
+requests got 401/403, or it no longer worked at the end)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +82,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="OPERATION",
         help='accept that this operation may get no 2xx: "DELETE /v1/apps/{app}/alerts/{alert_id}" or its operationId',
     )
+    parser.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help="against --url: let PUT, PATCH, DELETE and POST touch any resource (ids given, discovered or "
+        "documented), as Schemathesis alone does; default: only what the run creates, removed at the end",
+    )
     parser.add_argument("--seed", type=int, help="Schemathesis seed, for a reproducible run")
     parser.add_argument("--workers", type=int, default=1, help="concurrent Schemathesis workers (default 1)")
     parser.add_argument("--spec", type=Path, default=None, help="root of the contract (default: the bundled one)")
@@ -114,6 +120,7 @@ def options_from_args(args: argparse.Namespace) -> VerifyOptions:
         ids_file=args.ids,
         discover=not args.no_discover,
         allow_untested=args.allow_untested,
+        allow_destructive=args.allow_destructive,
         seed=args.seed,
         workers=args.workers,
         spec=args.spec or Config.from_env().spec,
@@ -128,3 +135,7 @@ def main(args: argparse.Namespace) -> int:
     except VerifyError as exc:
         print(f"alertmock verify: {exc}", file=sys.stderr)
         return int(ExitCode.ERROR)
+    except KeyboardInterrupt:
+        # The run has removed what it created by now (run's clean-up runs on the way out).
+        print("alertmock verify: interrupted", file=sys.stderr)
+        return 130

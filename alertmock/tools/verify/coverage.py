@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,8 +152,18 @@ class Verdict:
     reasons: list[str]
 
 
-def verdict(coverage: Coverage, allowed: Iterable[str] = (), dead_credential: str | None = None) -> Verdict:
-    """The exit code (the most serious reason wins) and one line per reason."""
+def verdict(
+    coverage: Coverage,
+    allowed: Iterable[str] = (),
+    dead_credential: str | None = None,
+    hints: Mapping[str, str] | None = None,
+    left_behind: Iterable[str] = (),
+) -> Verdict:
+    """The exit code (the most serious reason wins) and one line per reason.
+
+    ``hints``: per operation, why it may have gone untested and what would reach it; ``left_behind``:
+    what the run created and could not remove (the deployment is not as it was)."""
+    hints = hints or {}
     reasons: list[tuple[ExitCode, str]] = []
     for (operation, check), n in sorted(coverage.failures.items()):
         reasons.append((ExitCode.FAILED, f"{operation}: {check} failed ({n} distinct)"))
@@ -169,8 +179,11 @@ def verdict(coverage: Coverage, allowed: Iterable[str] = (), dead_credential: st
         )
     if dead_credential:
         reasons.append((ExitCode.CREDENTIAL_REFUSED, dead_credential))
+    for line in left_behind:
+        reasons.append((ExitCode.ERROR, f"error: the run could not remove what it created: {line}"))
     for label in coverage.untested(allowed):
-        reasons.append((ExitCode.UNTESTED, f"{label}: untested (no 2xx answer; --allow-untested to accept)"))
+        hint = f"; {hints[label]}" if label in hints else ""
+        reasons.append((ExitCode.UNTESTED, f"{label}: untested (no 2xx answer; --allow-untested to accept){hint}"))
     if not reasons:
         return Verdict(ExitCode.OK, [])
     order = [ExitCode.FAILED, ExitCode.ERROR, ExitCode.CREDENTIAL_REFUSED, ExitCode.UNTESTED]

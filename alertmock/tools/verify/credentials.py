@@ -10,7 +10,7 @@ become one-line `VerifyError`s.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -73,13 +73,23 @@ def throwaway(client: ModuleType, url: str, options: Mapping[str, Any]) -> Crede
     return None if schemes is None else Credentials(dict(schemes))
 
 
-def discover(client: ModuleType, url: str, credentials: Credentials, timeout: float) -> dict[str, str]:
-    """Ids the deployment shows this credential (the vendor's way), or {} when it has no way."""
+def discover(
+    client: ModuleType,
+    url: str,
+    credentials: Credentials,
+    timeout: float,
+    known: Mapping[str, str] | None = None,
+    avoid: Collection[str] = (),
+) -> dict[str, str]:
+    """Ids the deployment shows this credential (the vendor's way), or {} when it has no way.
+
+    ``known``: the ids found so far (a list may need its parents); ``avoid``: ids the user gave as
+    expendable, never chosen as the parent every other operation works under."""
     find = getattr(client, "discover_ids", None)
     if find is None:
         return {}
     with plain_errors(url):
-        return dict(find(url, credentials.headers, timeout=timeout))
+        return dict(find(url, credentials.headers, timeout=timeout, known=dict(known or {}), avoid=set(avoid)))
 
 
 def still_accepted(

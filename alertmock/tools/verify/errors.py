@@ -11,7 +11,8 @@ class ExitCode(IntEnum):
     OK = 0
     # A Schemathesis check failed: the deployment answered something the contract does not allow.
     FAILED = 1
-    # Verification could not run: bad options, nothing listening, a refused sign-in.
+    # Verification could not run: bad options, nothing listening, a refused sign-in; or what the run
+    # created on a deployment could not all be removed.
     ERROR = 2
     # Some selected operation never answered 2xx, so the run says nothing about it.
     UNTESTED = 3

@@ -30,6 +30,10 @@ class Plan:
     # the client options to sign it in per mock session; None: no second identity.
     second_schemes: dict[str, dict[str, str]] | None = None
     second_options: dict[str, Any] | None = None
+    # Against a deployment, unless --allow-destructive: what the run may change (custody.Custody as
+    # JSON) and the ledger where the Schemathesis process writes down what it creates.
+    custody: dict[str, Any] | None = None
+    ledger: str | None = None
 
     def write(self, path: Path) -> Path:
         path.write_text(json.dumps(asdict(self)), encoding="utf-8")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import httpx
 from alertmock.app.config import DEFAULT_SPEC, Config
 from alertmock.tools.verify import coverage as cov
 from alertmock.tools.verify import credentials as creds
+from alertmock.tools.verify import custody as safety
 from alertmock.tools.verify import ids as parent_ids
 from alertmock.tools.verify.command import DEFAULT_PHASES
 from alertmock.tools.verify.contract import Operation, bundled_document, operations, vendor_client
@@ -65,6 +65,8 @@ class VerifyOptions:
     ids_file: Path | None = None
     discover: bool = True
     allow_untested: Sequence[str] = ()
+    # Against a deployment: off (the default), changes and deletes only what the run created.
+    allow_destructive: bool = False
     seed: int | None = None
     workers: int = 1
     # Against the mock, each operation and phase in its own X-Mock-Session (see auth.py); off, the
@@ -92,6 +94,9 @@ class VerifyResult:
     @property
     def failed_checks(self) -> set[str]:
         return {check for _, check in self.failures}
+
+    # Resources the run created and could not remove, one line each.
+    left_behind: list[str] = field(default_factory=list)
 
     @property
     def tested(self) -> int:
@@ -174,7 +179,7 @@ def schemathesis_command(
         "--report-dir",
         str(opts.report_dir.resolve()),
         "--report-ndjson-path",
-        str(ndjson),
+        str(ndjson.resolve()),
         # Statistics of what was generated and rejected, not failures: noise in a QA log.
         "--warnings",
         "off",
@@ -217,15 +222,34 @@ def _reachable(url: str, timeout: float) -> None:
         httpx.get(url + "/", timeout=timeout)
 
 
+def banner(opts: VerifyOptions, url: str) -> str:
+    """The run's first line against a deployment: what it may change there."""
+    if opts.read_only:
+        return f"alertmock verify: {url}: read-only: only GET and HEAD (and signing in) are sent"
+    if opts.allow_destructive:
+        return (
+            f"alertmock verify: {url}: --allow-destructive: PUT, PATCH, DELETE and POST may change or delete "
+            "any resource there, ids given, discovered or documented included; nothing is cleaned up"
+        )
+    return (
+        f"alertmock verify: {url}: changes and deletes only what this run creates, and removes all of it "
+        "at the end (--allow-destructive lifts this)"
+    )
+
+
 def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, capture: bool = False) -> VerifyResult:
     """Verify ``opts.url`` (or the mock, or ``app`` served on a free port); print the coverage and verdict."""
     out = out or sys.stdout
     client = vendor_client(opts.api, opts.spec)
     document = bundled_document(opts.spec)
     selected = select(document, opts)
+    every = operations(document, opts.api)
     with contextlib.ExitStack() as stack:
         url = opts.url
         mock = app is not None or opts.against_mock
+        guarded = not mock and not opts.allow_destructive and not opts.read_only
+        if url and not mock:
+            print(banner(opts, url.rstrip("/")), file=out, flush=True)
         if app is None and opts.against_mock:
             from alertmock.app.factory import create_app
 
@@ -243,7 +267,11 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         second = creds.obtain(client, url, second_options) if second_options else None
 
         revoking = [op.label for op in selected if op.revokes_credential]
-        if revoking and creds.throwaway(client, url, options) is None:
+        minted = creds.throwaway(client, url, options) if revoking else None
+        if minted is not None and guarded and hasattr(client, "close_session"):
+            with creds.plain_errors(url):  # it only showed a throwaway can be had: no session left open
+                client.close_session(url, minted.headers, timeout=opts.request_timeout)
+        if revoking and minted is None:
             print(
                 f"alertmock verify: not running {', '.join(revoking)}: it revokes the credential it is sent, "
                 "and only a sign-in (--username/--password) can give it one of its own",
@@ -251,59 +279,111 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
             )
             selected = [op for op in selected if op.label not in revoking]
             revoking = []
+        given = parent_ids.merge(
+            opts.set_path, parent_ids.read_ids_file(opts.ids_file, opts.api) if opts.ids_file else {}
+        )
+        custody = safety.plan_custody(document, every, given) if guarded else None
+        # An id given as expendable (a data alert the run may delete) is not every other operation's parent.
+        expendable = {n: v for aimed in (custody.expendable.values() if custody else ()) for n, v in aimed.items()}
+        pinned = {name: value for name, value in given.items() if name not in expendable}
+        found = parent_ids.merge(pinned, credentials.learnt)
         ids = parent_ids.merge(
-            opts.set_path,
-            parent_ids.read_ids_file(opts.ids_file, opts.api) if opts.ids_file else {},
-            credentials.learnt,
+            found,
             # The mock's documented fixtures first: the documents' examples are written around them.
             parent_ids.fixture_ids(client, Config.from_env().fixtures / opts.api) if mock else {},
-            creds.discover(client, url, credentials, opts.request_timeout) if opts.discover and not mock else {},
+            creds.discover(client, url, credentials, opts.request_timeout, found, expendable.values())
+            if opts.discover and not mock
+            else {},
         )
-        used = {name for op in selected for name in op.path_parameters}
+        used = {name for op in every for name in op.path_parameters}
         ids = {name: value for name, value in ids.items() if name in used}
         if ids:
             print(f"alertmock verify: path parameters {_describe(ids)}", file=out, flush=True)
+        hints: dict[str, str] = {}
+        if custody is not None:
+            custody.ids = ids
+            for label, line in custody.unsafe.items():
+                if any(op.label == label for op in selected):
+                    print(f"alertmock verify: {line}", file=out, flush=True)
+                    hints[label] = line.split(": ", 1)[1]
+            for label, aimed in custody.expendable.items():
+                print(f"alertmock verify: {label} runs on {_describe(aimed)}, given as expendable", file=out)
+        for op in selected:
+            supplied = custody.supplied(op.label) if custody else set()
+            missing = [n for n in op.path_parameters if n not in ids and n not in supplied]
+            if missing and op.label not in hints:
+                name = missing[0]
+                hints[op.label] = f"no {name} known: give --set-path {name}=<id> (or `{name}:` in --ids)"
+        sent = [op for op in selected if custody is None or op.label not in custody.unsafe]
 
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="alertmock-verify-")))
         contract = directory / "contract.json"
         contract.write_text(json.dumps(document), encoding="utf-8")
-        ndjson = directory / "events.ndjson"
+        # The event log is a report like the others: it stays where the run says it is.
+        opts.report_dir.mkdir(parents=True, exist_ok=True)
+        ndjson = opts.report_dir / "events.ndjson"
+        ndjson.unlink(missing_ok=True)
+        ledger = directory / "created.ndjson"
         config = directory / "schemathesis.toml"
         config.write_text(config_toml(ids, opts.read_only), encoding="utf-8")
         plan = Plan(
             url=url,
             schemes=credentials.schemes,
-            security={op.label: list(op.security) for op in selected},
+            security={op.label: list(op.security) for op in every},
             revoking=revoking,
             client=client.__name__,
             client_options={k: v for k, v in options.items() if v is not None},
             mock_session=f"verify-{uuid.uuid4().hex[:12]}" if mock and opts.isolate_mock_sessions else None,
             second_schemes=second.schemes if second else None,
             second_options={k: v for k, v in second_options.items() if v is not None} if second_options else None,
+            custody=custody.to_json() if custody else None,
+            ledger=str(ledger) if custody else None,
         ).write(directory / "plan.json")
-        command = schemathesis_command(opts, url, contract, selected, ndjson, config)
+        command = schemathesis_command(opts, url, contract, sent, ndjson, config)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "alertmock.tools.verify.hooks", PLAN_ENV: str(plan)}
-        # The caller's working directory may hold a schemathesis.toml of its own: run from the temp dir.
-        if capture:
-            done = subprocess.run(command, env=env, cwd=directory, capture_output=True, text=True, check=False)
-            out.write(done.stdout[-20000:])
-            out.write(done.stderr[-5000:])
-        else:
-            out.flush()
-            done = subprocess.run(command, env=env, cwd=directory, check=False)
-        if "ndjson" in opts.reports and ndjson.exists():
-            opts.report_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ndjson, opts.report_dir / "events.ndjson")
-
+        cleanup = safety.Cleanup()
+        try:
+            # The caller's working directory may hold a schemathesis.toml of its own: run from the temp dir.
+            if capture:
+                done = subprocess.run(command, env=env, cwd=directory, capture_output=True, text=True, check=False)
+                out.write(done.stdout[-20000:])
+                out.write(done.stderr[-5000:])
+            else:
+                out.flush()
+                done = subprocess.run(command, env=env, cwd=directory, check=False)
+        finally:
+            # Also after a failure or Ctrl-C (subprocess.run has stopped Schemathesis by then).
+            if custody is not None:
+                headers = {op.label: credentials.for_operation(op) for op in every}
+                cleanup = safety.clean_up(ledger, url, headers, opts.request_timeout, client)
+                print(_cleanup_line(cleanup), file=out, flush=True)
+                for line in cleanup.left:
+                    print(f"alertmock verify: left behind: {line}", file=out, flush=True)
+        for note in dict.fromkeys(safety.read_ledger(ledger).notes) if custody is not None else ():
+            print(f"alertmock verify: {note}", file=out)
         coverage = cov.read_events(ndjson, selected)
         dead = creds.still_accepted(url, credentials, selected, ids, opts.request_timeout)
+        if custody is not None and not opts.token and hasattr(client, "close_session"):
+            with creds.plain_errors(url):
+                client.close_session(url, credentials.headers, timeout=opts.request_timeout)  # the run's own sign-in
         if done.returncode not in (0, 1) and not coverage.errors and not coverage.failures:
             coverage.errors.append(f"Schemathesis exited with {done.returncode}")
         allowed = untested_labels(document, opts.allow_untested)
-        decided = cov.verdict(coverage, allowed, dead)
-        result = VerifyResult(decided.code, coverage, decided.reasons, done.returncode)
+        decided = cov.verdict(coverage, allowed, dead, hints, cleanup.left)
+        result = VerifyResult(decided.code, coverage, decided.reasons, done.returncode, cleanup.left)
         print(summary(result, opts.api, allowed), file=out, flush=True)
         return result
+
+
+def _cleanup_line(cleanup: safety.Cleanup) -> str:
+    if not cleanup.left and not cleanup.removed:
+        return "alertmock verify: clean-up: nothing this run created was left to remove"
+    if not cleanup.left:
+        return f"alertmock verify: clean-up: the {cleanup.removed} resources this run created and kept are removed"
+    return (
+        f"alertmock verify: clean-up: {cleanup.removed} removed, {len(cleanup.left)} could not be: "
+        "the deployment still holds them (listed below)"
+    )
 
 
 def _describe(ids: Mapping[str, str]) -> str:

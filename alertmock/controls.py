@@ -19,6 +19,7 @@ from alertmock.journal import Query
 from alertmock.lifecycle import READY
 from alertmock.negotiation import respond
 from alertmock.store import Record, State
+from alertmock.store_outage import StoreUnavailableError
 
 
 async def _summary(state: State) -> dict[str, Any]:
@@ -27,14 +28,20 @@ async def _summary(state: State) -> dict[str, Any]:
 
 async def get_health() -> Response:
     runtime = current_runtime()
+    # Liveness: the process answers even when its state store does not (readiness says 503).
+    try:
+        sessions, store = await runtime.sessions.names(), "up"
+    except StoreUnavailableError:
+        sessions, store = [], "down"
     return respond(
         {
             "status": "ok",
             "version": alertmock.__version__,
             "operations": len(runtime.contract.operations),
             "fallback_operations": list(runtime.extras.get("fallback_operations", [])),
-            "sessions": await runtime.sessions.names(),
+            "sessions": sessions,
             "state": "memory" if runtime.config.state == MEMORY_STATE else "redis",
+            "store": store,
             "process": os.getpid(),
         }
     )

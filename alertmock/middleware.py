@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import cast
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request, cookie_parser
@@ -25,12 +26,14 @@ from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
 from alertmock.journal import MAX_BODY_BYTES, MAX_BODY_CHARS, Entry, bounded
 from alertmock.preferences import parse_preferences
-from alertmock.store import DEFAULT_SESSION
+from alertmock.store import DEFAULT_SESSION, State
+from alertmock.store_outage import StoreUnavailableError
 
 SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
 _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
+HEALTH_PATH = f"{CONTROL_PREFIX}/health"
 # Connexion's Swagger UI (as `create_app` mounts it) and the contract it serves to the UI.
 _SWAGGER_UI = "/ui"
 _CONTRACT_DOCUMENTS = frozenset(("/openapi.json", "/openapi.yaml"))
@@ -70,9 +73,17 @@ class EngineMiddleware:
             scope = {**scope, "path": path}
         session = seen.session or DEFAULT_SESSION
         sessions = self.runtime.sessions
-        state = await sessions.open(session)
         writes = scope["method"] not in _SAFE_METHODS
-        if _is_the_mocks_own(path):
+        own = _is_the_mocks_own(path)
+        try:
+            # A write may take its session's lock with the open, unless a requested delay would
+            # hold the session's other writes behind it.
+            undelayed = seen.prefer is None and b"__" not in scope.get("query_string", b"")
+            state = await sessions.open(session, writing=writes and (own or undelayed))
+        except StoreUnavailableError as error:
+            await self._unavailable(scope, receive, send, session, own, error)
+            return
+        if own:
             if seen.has_body and path.startswith(CONTROL_PREFIX):
                 scope = _as_json(scope, seen.content_type)
             bind(self.runtime, scope, session, state)
@@ -114,6 +125,8 @@ class EngineMiddleware:
                         raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
             except ApiError as error:
                 await render(Request(scope), error, self.runtime)(scope, receive, exchange)
+                if writes:
+                    await sessions.unused(session)
                 return
             if writes:
                 # Another process may serve the same session: the handler's reads and writes hold together.
@@ -124,6 +137,19 @@ class EngineMiddleware:
         finally:
             if not exchange.journaled:
                 await exchange.journal()
+
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, session: str, own: bool, error: StoreUnavailableError
+    ) -> None:
+        """The state store cannot be reached: the vendors' routes answer the 503 in their error
+        form (journaled, sent when the store is back); liveness answers that the process is up."""
+        if scope["path"] == HEALTH_PATH:
+            bind(self.runtime, scope, session, cast(State, None))
+            await self.app(scope, receive, send)
+        elif own:
+            await render(Request(scope), error, self.runtime)(scope, receive, send)
+        else:
+            await render(Request(scope), error, self.runtime)(scope, receive, _Exchange(self, scope, session, send))
 
     async def _read_body(self, declared: str | None, receive: Receive) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:

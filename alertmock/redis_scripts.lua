@@ -8,8 +8,15 @@
 --   P.."i:"..kind.."\0"..field.."\0"..value  zset of the ids holding value, scored as in "o"
 --   P.."kinds"      zset kind -> first insertion    P.."seq"       insertion counter
 --   P.."faults"     fault rules JSON                P.."keys"      every key above (to drop S)
+--   P.."epoch"      a token new at each creation, reset or load of S
+--   P.."kv"         hash kind -> version, raised by every write of the kind
+--   P.."lock"       the write lock (a holder's token, with an expiry)
+-- A process caches records it read under (epoch, kind, version): the scripts that open a session
+-- or take its lock return the epoch and every kind's version, so a cached record is used only
+-- while its kind is provably unchanged, whichever process wrote since.
 -- Shared: "am:sessions" zset name -> last use (ms); "am:fx:kinds" list and "am:fx:"..kind list
--- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id".
+-- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id";
+-- "am:seeded" counts the sessions created from the fixtures.
 
 --@ helpers
 local function field_value(record, path)
@@ -50,6 +57,7 @@ local function delete_one(P, kind, id)
   local old = redis.call("HGET", h, id)
   if not old then return nil end
   reindex(P, kind, id, old, nil, 0)
+  redis.call("HINCRBY", P .. "kv", kind, 1)
   redis.call("HDEL", h, id)
   redis.call("ZREM", P .. "o:" .. kind, id)
   return old
@@ -83,6 +91,7 @@ local function put(P, kind, id, record, cap)
     score = redis.call("INCR", P .. "seq")
   end
   reindex(P, kind, id, old, record, score)
+  redis.call("HINCRBY", P .. "kv", kind, 1)
   redis.call("HSET", h, id, record)
   if not old then
     redis.call("ZADD", o, score, id)
@@ -108,12 +117,15 @@ end
 local function drop_session(name)
   local P = "am:s:" .. name .. ":"
   for _, key in ipairs(redis.call("SMEMBERS", P .. "keys")) do redis.call("DEL", key) end
-  redis.call("DEL", P .. "keys", P .. "kinds", P .. "seq", P .. "faults")
+  redis.call("DEL", P .. "keys", P .. "kinds", P .. "seq", P .. "faults", P .. "kv", P .. "epoch")
   redis.call("ZREM", "am:sessions", name)
 end
 
-local function create_session(name, cap)
+local function create_session(name, cap, epoch)
   local P = "am:s:" .. name .. ":"
+  redis.call("SET", P .. "epoch", epoch)
+  redis.call("DEL", P .. "kv")
+  redis.call("INCR", "am:seeded")
   for _, kind in ipairs(redis.call("LRANGE", "am:fx:kinds", 0, -1)) do
     local flat = redis.call("LRANGE", "am:fx:" .. kind, 0, -1)
     for i = 1, #flat, 2 do
@@ -151,6 +163,28 @@ local function hmget_all(h, ids)
   return out
 end
 
+local function versions(P)
+  -- {epoch, kind, version, kind, version, ...}: what a process's cache is checked against.
+  local out = {redis.call("GET", P .. "epoch") or ""}
+  for _, part in ipairs(redis.call("HGETALL", P .. "kv")) do out[#out + 1] = part end
+  return out
+end
+
+local function version(P, kind)
+  return tonumber(redis.call("HGET", P .. "kv", kind) or "0")
+end
+
+local function journal(size, entries, first)
+  -- Entries ARGV[first..], each "<JSON without id>", stored as "<id> <JSON>": batched by the
+  -- process that recorded them and sent along with a script it sends anyway.
+  if first > #entries then return end
+  for i = first, #entries do
+    local id = redis.call("INCR", "am:journal:id")
+    redis.call("RPUSH", "am:journal", id .. " " .. entries[i])
+  end
+  redis.call("LTRIM", "am:journal", -size, -1)
+end
+
 local function ordered_ids(P, kind, field, value)
   -- The zset to read: the collection's order, or the index of field = value.
   if field == "" then return P .. "o:" .. kind end
@@ -159,14 +193,18 @@ local function ordered_ids(P, kind, field, value)
 end
 
 --@ open
--- ARGV: name, now (ms), idle (ms), max sessions, cap, default name.
--- Returns {created, clock offset, fault rules JSON}.
+-- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session,
+-- lock token ("" for a read, or not to lock here), lock ms, journal size, journal entries...
+-- Returns {status, clock offset, fault rules JSON, locked, versions}: status 1 created, 0 found,
+-- -1 the store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
 local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+journal(tonumber(ARGV[10]), ARGV, 11)
 local created = 0
 if redis.call("ZSCORE", "am:sessions", name) then
   redis.call("ZADD", "am:sessions", now, name)
 else
+  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", 0, {}} end
   for _, old in ipairs(redis.call("ZRANGEBYSCORE", "am:sessions", "-inf", now - idle)) do
     if old ~= default then drop_session(old) end
   end
@@ -178,38 +216,78 @@ else
     if not oldest then break end
     drop_session(oldest)
   end
-  create_session(name, cap)
+  create_session(name, cap, ARGV[7])
   redis.call("ZADD", "am:sessions", now, name)
   created = 1
 end
 local P = "am:s:" .. name .. ":"
-return {created, redis.call("GET", "am:clock:offset") or "0", redis.call("GET", P .. "faults") or ""}
+local faults = redis.call("GET", P .. "faults") or ""
+local locked = 0
+-- Not with fault rules: a delayed write must not hold the session's writes behind it.
+if ARGV[8] ~= "" and (faults == "" or faults == "[]") then
+  if redis.call("SET", P .. "lock", ARGV[8], "NX", "PX", tonumber(ARGV[9])) then locked = 1 end
+end
+return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P)}
+
+--@ lock
+-- ARGV: P, token, lock ms. Returns {1, versions} when taken, {0} when another holder has it.
+if redis.call("SET", ARGV[1] .. "lock", ARGV[2], "NX", "PX", tonumber(ARGV[3])) then
+  return {1, versions(ARGV[1])}
+end
+return {0}
+
+--@ publish
+-- ARGV: clock spec JSON, then kind, n, (id, record JSON) x n, kind, ... The fixtures new sessions
+-- are made from, and the clock every process agrees on (kept if present).
+for _, kind in ipairs(redis.call("LRANGE", "am:fx:kinds", 0, -1)) do redis.call("DEL", "am:fx:" .. kind) end
+redis.call("DEL", "am:fx:kinds")
+redis.call("HSETNX", "am:clock", "spec", ARGV[1])
+local i = 2
+while i <= #ARGV do
+  local kind, n = ARGV[i], tonumber(ARGV[i + 1])
+  redis.call("RPUSH", "am:fx:kinds", kind)
+  for j = 0, 2 * n - 1, 1000 do
+    redis.call("RPUSH", "am:fx:" .. kind, unpack(ARGV, i + 2 + j, math.min(i + 1 + j + 1000, i + 1 + 2 * n)))
+  end
+  i = i + 2 + 2 * n
+end
+return redis.call("HGET", "am:clock", "spec")
 
 --@ reset
--- ARGV: name, now (ms), cap.
+-- ARGV: name, now (ms), cap, epoch.
 drop_session(ARGV[1])
-create_session(ARGV[1], tonumber(ARGV[3]))
+create_session(ARGV[1], tonumber(ARGV[3]), ARGV[4])
 redis.call("ZADD", "am:sessions", tonumber(ARGV[2]), ARGV[1])
 return 1
 
+--@ get
+-- ARGV: P, kind, id. Returns {kind's version, record JSON or nil}.
+return {version(ARGV[1], ARGV[2]), redis.call("HGET", ARGV[1] .. "r:" .. ARGV[2], ARGV[3])}
+
 --@ put
--- ARGV: P, kind, id, record JSON, cap.
+-- ARGV: P, kind, id, record JSON, cap. Returns the kind's version after the write.
 put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
-return 1
+return version(ARGV[1], ARGV[2])
 
 --@ delete
--- ARGV: P, kind, id. Returns the deleted record's JSON, or nil.
-return delete_one(ARGV[1], ARGV[2], ARGV[3])
+-- ARGV: P, kind, id. Returns {kind's version, the deleted record's JSON or nil}.
+local old = delete_one(ARGV[1], ARGV[2], ARGV[3])
+return {version(ARGV[1], ARGV[2]), old or false}
 
 --@ list
 -- ARGV: P, kind, field ("" for none), value, offset, stop (inclusive, -1 for the end).
+-- Returns {kind's version, how many match, record JSON...}: a page and its total in one trip.
 local P, kind = ARGV[1], ARGV[2]
-local ids = redis.call("ZRANGE", ordered_ids(P, kind, ARGV[3], ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
-return hmget_all(P .. "r:" .. kind, ids)
+local ordered = ordered_ids(P, kind, ARGV[3], ARGV[4])
+local out = {version(P, kind), redis.call("ZCARD", ordered)}
+for _, record in ipairs(hmget_all(P .. "r:" .. kind, redis.call("ZRANGE", ordered, tonumber(ARGV[5]), tonumber(ARGV[6])))) do
+  out[#out + 1] = record
+end
+return out
 
 --@ count
--- ARGV: P, kind, field ("" for none), value.
-return redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))
+-- ARGV: P, kind, field ("" for none), value. Returns {kind's version, count}.
+return {version(ARGV[1], ARGV[2]), redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))}
 
 --@ export
 -- ARGV: P. Returns {kind, n, record JSON x n, kind, n, ...}.
@@ -224,10 +302,12 @@ end
 return out
 
 --@ load
--- ARGV: P, cap, then kind, n, (id, record JSON) x n, kind, n, ...
+-- ARGV: P, cap, epoch, then kind, n, (id, record JSON) x n, kind, n, ...
 local P, cap = ARGV[1], tonumber(ARGV[2])
 drop_collections(P)
-local i = 3
+redis.call("SET", P .. "epoch", ARGV[3])
+redis.call("DEL", P .. "kv")
+local i = 4
 while i <= #ARGV do
   local kind, n = ARGV[i], tonumber(ARGV[i + 1])
   i = i + 2
@@ -241,11 +321,9 @@ end
 return 1
 
 --@ journal_record
--- ARGV: entry JSON (without its id), size. The entry is stored as "<id> <JSON>".
-local id = redis.call("INCR", "am:journal:id")
-redis.call("RPUSH", "am:journal", id .. " " .. ARGV[1])
-redis.call("LTRIM", "am:journal", -tonumber(ARGV[2]), -1)
-return id
+-- ARGV: size, entries (JSON without id)...
+journal(tonumber(ARGV[1]), ARGV, 2)
+return 1
 
 --@ journal_clear
 -- ARGV: session. Returns how many entries went.
@@ -261,6 +339,8 @@ end
 return removed
 
 --@ unlock
--- ARGV: lock key, token. Deletes the lock only if this holder still has it.
+-- ARGV: lock key, token, journal size, journal entries... Deletes the lock only if this holder
+-- still has it; the journal entries ride along.
+journal(tonumber(ARGV[3]), ARGV, 4)
 if redis.call("GET", ARGV[1]) == ARGV[2] then return redis.call("DEL", ARGV[1]) end
 return 0

@@ -65,8 +65,10 @@ class Sessions(ABC):
     """Named states, each created from the fixtures on first use; bounded in number and idle time."""
 
     @abstractmethod
-    async def open(self, name: str = DEFAULT_SESSION) -> State:
-        """The session's state, created if new; marks the session as used now."""
+    async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> State:
+        """The session's state, created if new; marks the session as used now. `writing`: the
+        caller holds `writing(name)` next, with nothing that waits in between (a backend may take
+        the lock along with the open)."""
 
     @abstractmethod
     async def reset(self, name: str = DEFAULT_SESSION) -> State:
@@ -78,6 +80,11 @@ class Sessions(ABC):
     @abstractmethod
     def writing(self, name: str) -> AbstractAsyncContextManager[None]:
         """Held around a request that may write: its read-modify-write is atomic for the session."""
+
+    async def unused(self, name: str) -> None:
+        """The request that opened `name` with ``writing=True`` ends without holding `writing`
+        (it was answered before its handler: an error, a 413): let go of what the open took."""
+        return None
 
     @abstractmethod
     async def close(self) -> None:

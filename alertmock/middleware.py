@@ -143,8 +143,8 @@ class EngineMiddleware:
     ) -> None:
         """The state store cannot be reached: the vendors' routes answer the 503 in their error
         form (journaled, sent when the store is back); liveness answers that the process is up."""
+        bind(self.runtime, scope, session, cast(State, None))
         if scope["path"] == HEALTH_PATH:
-            bind(self.runtime, scope, session, cast(State, None))
             await self.app(scope, receive, send)
         elif own:
             await render(Request(scope), error, self.runtime)(scope, receive, send)

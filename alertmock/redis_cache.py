@@ -22,28 +22,68 @@ MAX_SESSIONS = 64
 MISSING: Any = object()
 
 
+class _Kind:
+    """A kind's cached answers at one version: records by id, and lists and counts."""
+
+    __slots__ = ("derived", "records", "version")
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.records: dict[str, Any] = {}
+        self.derived: dict[Hashable, Any] = {}
+
+
 class SessionCache:
-    """One session's cached answers: kind -> (version, {key: answer}), at one epoch."""
+    """One session's cached answers, kind by kind, at one epoch."""
 
     __slots__ = ("epoch", "kinds")
 
     def __init__(self, epoch: bytes) -> None:
         self.epoch = epoch
-        self.kinds: dict[str, tuple[int, dict[Hashable, Any]]] = {}
+        self.kinds: dict[str, _Kind] = {}
 
-    def lookup(self, kind: str, version: int, key: Hashable) -> Any:
+    def record(self, kind: str, version: int, id: str) -> Any:
         entry = self.kinds.get(kind)
-        if entry is None or entry[0] != version:
-            return MISSING
-        return entry[1].get(key, MISSING)
+        return MISSING if entry is None or entry.version != version else entry.records.get(id, MISSING)
 
-    def keep(self, kind: str, version: int, key: Hashable, answer: Any) -> None:
+    def derived(self, kind: str, version: int, key: Hashable) -> Any:
         entry = self.kinds.get(kind)
-        if entry is None or entry[0] < version or len(entry[1]) >= MAX_PER_KIND:
-            entry = self.kinds[kind] = (version, {})
-        elif entry[0] > version:
-            return  # read before a write another request has already seen: not kept
-        entry[1][key] = answer
+        return MISSING if entry is None or entry.version != version else entry.derived.get(key, MISSING)
+
+    def _at(self, kind: str, version: int) -> _Kind | None:
+        entry = self.kinds.get(kind)
+        if entry is None or entry.version < version:
+            entry = self.kinds[kind] = _Kind(version)
+        elif entry.version > version:
+            return None  # read before a write another request has already seen: not kept
+        return entry
+
+    def keep_record(self, kind: str, version: int, id: str, record: Any) -> None:
+        entry = self._at(kind, version)
+        if entry is not None:
+            if len(entry.records) >= MAX_PER_KIND:
+                entry.records.clear()
+            entry.records[id] = record
+
+    def keep_derived(self, kind: str, version: int, key: Hashable, answer: Any) -> None:
+        entry = self._at(kind, version)
+        if entry is not None:
+            if len(entry.derived) >= MAX_PER_KIND:
+                entry.derived.clear()
+            entry.derived[key] = answer
+
+    def wrote(self, kind: str, version: int, id: str, record: Any, only_that: bool) -> None:
+        """This request's write of `id` made the kind `version`. If the cache was at the version
+        just before, nothing else happened in between (each write raises the version by one), so
+        the other records it holds are still right when the write changed only that record (no
+        eviction); lists and counts are not."""
+        entry = self.kinds.get(kind)
+        if only_that and entry is not None and entry.version == version - 1:
+            entry.version = version
+            entry.derived = {}
+        else:
+            entry = self.kinds[kind] = _Kind(version)
+        entry.records[id] = record
 
 
 class Caches:

@@ -99,8 +99,12 @@ local function put(P, kind, id, record, cap)
       redis.call("SADD", P .. "keys", h, o, P .. "f:" .. kind, P .. "ix:" .. kind)
     end
     local size = redis.call("ZCARD", o)
-    if size > cap then evict(P, kind, size - cap) end
+    if size > cap then
+      evict(P, kind, size - cap)
+      return true
+    end
   end
+  return false
 end
 
 local function drop_collections(P)
@@ -265,9 +269,10 @@ return 1
 return {version(ARGV[1], ARGV[2]), redis.call("HGET", ARGV[1] .. "r:" .. ARGV[2], ARGV[3])}
 
 --@ put
--- ARGV: P, kind, id, record JSON, cap. Returns the kind's version after the write.
-put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
-return version(ARGV[1], ARGV[2])
+-- ARGV: P, kind, id, record JSON, cap. Returns {the kind's version after the write, 1 if it
+-- evicted other records (at the cap), else 0}.
+local evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+return {version(ARGV[1], ARGV[2]), evicted and 1 or 0}
 
 --@ delete
 -- ARGV: P, kind, id. Returns {kind's version, the deleted record's JSON or nil}.

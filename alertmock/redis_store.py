@@ -171,13 +171,13 @@ class RedisState(State):
             self.versions[kind] = version
 
     async def get(self, kind: str, id: str) -> Record | None:
-        cached = self.cache.lookup(kind, self.versions.get(kind, 0), id)
+        cached = self.cache.record(kind, self.versions.get(kind, 0), id)
         if cached is not MISSING:
             return cast(Record | None, cached)
         version, raw = await self._backend.scripts("get", self._prefix, kind, id)
         record = None if raw is None else cast(Record, orjson.loads(raw))
         self._read_at(kind, version)
-        self.cache.keep(kind, version, id, record)
+        self.cache.keep_record(kind, version, id, record)
         return record
 
     async def list(
@@ -188,41 +188,39 @@ class RedisState(State):
         if limit == 0:
             return []
         key = ("l", field, value, offset, stop)
-        cached = self.cache.lookup(kind, self.versions.get(kind, 0), key)
+        cached = self.cache.derived(kind, self.versions.get(kind, 0), key)
         if cached is not MISSING:
             return list(cached)
         version, total, *raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
         records = [orjson.loads(raw) for raw in raws if raw is not None]
         self._read_at(kind, version)
-        self.cache.keep(kind, version, key, records)
-        self.cache.keep(kind, version, ("c", field, value), int(total))
+        self.cache.keep_derived(kind, version, key, records)
+        self.cache.keep_derived(kind, version, ("c", field, value), int(total))
         return list(records)
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
         field, value = where_field(where) if where is not None else ("", "")
         key = ("c", field, value)
-        cached = self.cache.lookup(kind, self.versions.get(kind, 0), key)
+        cached = self.cache.derived(kind, self.versions.get(kind, 0), key)
         if cached is not MISSING:
             return int(cached)
         version, total = await self._backend.scripts("count", self._prefix, kind, field, value)
         self._read_at(kind, version)
-        self.cache.keep(kind, version, key, int(total))
+        self.cache.keep_derived(kind, version, key, int(total))
         return int(total)
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
-        version = int(
-            await self._backend.scripts("put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap)
+        version, evicted = await self._backend.scripts(
+            "put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap
         )
         self.versions[kind] = version
-        # Right after the write, at its version, the record is exactly this (other ids of the
-        # kind, lists and counts are not known at this version: read again when asked for).
-        self.cache.keep(kind, version, id, record)
+        self.cache.wrote(kind, version, id, record, only_that=not evicted)
         return record
 
     async def delete(self, kind: str, id: str) -> Record | None:
         version, raw = await self._backend.scripts("delete", self._prefix, kind, id)
-        self.versions[kind] = int(version)
-        self.cache.keep(kind, int(version), id, None)
+        self.versions[kind] = version
+        self.cache.wrote(kind, version, id, None, only_that=True)
         return None if raw is None else cast(Record, orjson.loads(raw))
 
     async def kinds(self) -> list[str]:

@@ -90,9 +90,17 @@ class Served:
         self.process = process
         self.port = port
 
-    def request(self, method: str, path: str, *, json: object = None, headers: dict[str, str] | None = None) -> Answer:
-        body = None if json is None else _json.dumps(json).encode()
-        sent = {**(headers or {}), **({"Content-Type": "application/json"} if body is not None else {})}
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Answer:
+        body = content if json is None else _json.dumps(json).encode()
+        sent = {**(headers or {}), **({"Content-Type": "application/json"} if json is not None else {})}
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=sent)

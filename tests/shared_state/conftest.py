@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ def redis_url(redis_server: int) -> str:
 class Answer:
     status_code: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return _json.loads(self.body)
@@ -105,7 +106,8 @@ class Served:
         try:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
-            return Answer(response.status, response.read())
+            headers = {name.lower(): value for name, value in response.getheaders()}
+            return Answer(response.status, response.read(), headers)
         finally:
             connection.close()
 

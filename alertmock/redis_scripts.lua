@@ -33,6 +33,26 @@ local function index_key(P, kind, field, value)
   return P .. "i:" .. kind .. "\0" .. field .. "\0" .. value
 end
 
+local function versions(P, known)
+  -- {epoch, writes, "kind version kind version ..."}: what a process's cache is checked against.
+  -- The last part only when the session's write count is not `known` to the caller already
+  -- (the same epoch and count mean the same versions): a read-mostly load gets a short reply.
+  local epoch, writes = redis.call("GET", P .. "epoch") or "", redis.call("HGET", P .. "kv", "") or "0"
+  if epoch .. "/" .. writes == known then return {epoch, writes, false} end
+  local parts = redis.call("HGETALL", P .. "kv")
+  return {epoch, writes, table.concat(parts, " ")}
+end
+
+local function wrote(P, kind)
+  -- A kind's version, and the session's write count (the field "", no kind's name).
+  redis.call("HINCRBY", P .. "kv", kind, 1)
+  redis.call("HINCRBY", P .. "kv", "", 1)
+end
+
+local function version(P, kind)
+  return tonumber(redis.call("HGET", P .. "kv", kind) or "0")
+end
+
 local function reindex(P, kind, id, old, new, score)
   local fields = redis.call("SMEMBERS", P .. "ix:" .. kind)
   if #fields == 0 then return end
@@ -57,7 +77,7 @@ local function delete_one(P, kind, id)
   local old = redis.call("HGET", h, id)
   if not old then return nil end
   reindex(P, kind, id, old, nil, 0)
-  redis.call("HINCRBY", P .. "kv", kind, 1)
+  wrote(P, kind)
   redis.call("HDEL", h, id)
   redis.call("ZREM", P .. "o:" .. kind, id)
   return old
@@ -91,7 +111,7 @@ local function put(P, kind, id, record, cap)
     score = redis.call("INCR", P .. "seq")
   end
   reindex(P, kind, id, old, record, score)
-  redis.call("HINCRBY", P .. "kv", kind, 1)
+  wrote(P, kind)
   redis.call("HSET", h, id, record)
   if not old then
     redis.call("ZADD", o, score, id)
@@ -167,17 +187,6 @@ local function hmget_all(h, ids)
   return out
 end
 
-local function versions(P)
-  -- {epoch, kind, version, kind, version, ...}: what a process's cache is checked against.
-  local out = {redis.call("GET", P .. "epoch") or ""}
-  for _, part in ipairs(redis.call("HGETALL", P .. "kv")) do out[#out + 1] = part end
-  return out
-end
-
-local function version(P, kind)
-  return tonumber(redis.call("HGET", P .. "kv", kind) or "0")
-end
-
 local function journal(size, entries, first)
   -- Entries ARGV[first..], each "<JSON without id>", stored as "<id> <JSON>": batched by the
   -- process that recorded them and sent along with a script it sends anyway.
@@ -198,12 +207,13 @@ end
 
 --@ open
 -- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session,
--- lock token ("" for a read, or not to lock here), lock ms, journal size, journal entries...
+-- lock token ("" for a read, or not to lock here), lock ms, the "epoch/writes" the caller knows,
+-- journal size, journal entries...
 -- Returns {status, clock offset, fault rules JSON, locked, versions}: status 1 created, 0 found,
 -- -1 the store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
 local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-journal(tonumber(ARGV[10]), ARGV, 11)
+journal(tonumber(ARGV[11]), ARGV, 12)
 local created = 0
 if redis.call("ZSCORE", "am:sessions", name) then
   redis.call("ZADD", "am:sessions", now, name)
@@ -231,14 +241,19 @@ local locked = 0
 if ARGV[8] ~= "" and (faults == "" or faults == "[]") then
   if redis.call("SET", P .. "lock", ARGV[8], "NX", "PX", tonumber(ARGV[9])) then locked = 1 end
 end
-return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P)}
+return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P, ARGV[10])}
 
 --@ lock
--- ARGV: P, token, lock ms. Returns {1, versions} when taken, {0} when another holder has it.
+-- ARGV: P, token, lock ms, known "epoch/writes". Returns {1, versions} when taken, {0} when
+-- another holder has it.
 if redis.call("SET", ARGV[1] .. "lock", ARGV[2], "NX", "PX", tonumber(ARGV[3])) then
-  return {1, versions(ARGV[1])}
+  return {1, versions(ARGV[1], ARGV[4])}
 end
 return {0}
+
+--@ versions
+-- ARGV: P. Returns the session's versions, whatever the caller knows.
+return versions(ARGV[1], "")
 
 --@ publish
 -- ARGV: clock spec JSON, then kind, n, (id, record JSON) x n, kind, ... The fixtures new sessions

@@ -58,7 +58,8 @@ from alertmock.faults import FaultRule, Faults
 from alertmock.generation import Generator
 from alertmock.ids import Ids
 from alertmock.journal import Entry, Journal, Query
-from alertmock.redis_cache import MISSING, Caches, SessionCache
+from alertmock.redis_cache import MAX_SESSIONS, MISSING, Caches, SessionCache
+from alertmock.redis_pipeline import Pipelined
 from alertmock.store import (
     DEFAULT_SESSION,
     Record,
@@ -116,9 +117,10 @@ class _Scripts:
     def __init__(self, client: redis.Redis, outage: Outage) -> None:
         self._scripts = {name: client.register_script(text) for name, text in _load_scripts().items()}
         self._outage = outage
+        self._pipelined = Pipelined(client)
 
     async def __call__(self, name: str, *args: Any) -> Any:
-        return await self.guard(self._scripts[name](keys=[], args=list(args)))
+        return await self.guard(self._pipelined(self._scripts[name], list(args)))
 
     async def guard(self, call: Awaitable[T]) -> T:
         try:
@@ -132,11 +134,6 @@ class _Scripts:
 
 def _prefix(session: str) -> str:
     return f"am:s:{session}:"
-
-
-def _versions(flat: list[Any]) -> tuple[bytes, dict[str, int]]:
-    """The epoch and kinds' versions a script returned ({epoch, kind, version, ...})."""
-    return flat[0], {kind.decode(): int(version) for kind, version in zip(flat[1::2], flat[2::2], strict=True)}
 
 
 # The state the current request opened (the middleware opens, then holds `writing`, in one task).
@@ -466,6 +463,8 @@ class RedisSessions(Sessions):
         self._started = False
         self._starting = asyncio.Lock()
         self._holdings: dict[str, _Holding] = {}
+        # Per session, the last "epoch/writes" a script answered and the kinds' versions it meant.
+        self._parsed: dict[str, tuple[bytes, dict[str, int]]] = {}
 
     def new_epoch(self) -> str:
         return f"{self._process}:{next(self._epochs)}"
@@ -516,7 +515,7 @@ class RedisSessions(Sessions):
             )
         self.clock.observe(float(offset))
         self.faults.observe(name, faults)
-        epoch, versions = _versions(flat)
+        epoch, versions = await self._versions(name, flat)
         state = RedisState(self, name, epoch, versions, token if locked else "")
         _OPENED.set(state)
         return state
@@ -535,10 +534,29 @@ class RedisSessions(Sessions):
                 self.new_epoch(),
                 token,
                 _LOCK_MS,
+                self._parsed.get(name, (b"",))[0],
                 self.journal.size,
                 *entries,
             ),
         )
+
+    async def _versions(self, name: str, reply: list[Any]) -> tuple[bytes, dict[str, int]]:
+        """The epoch and kinds' versions a script returned: {epoch, writes, "kind version ..."},
+        the last part left out when the caller said it knew this epoch and write count."""
+        epoch, writes, flat = reply
+        key = epoch + b"/" + writes
+        if flat is None:
+            known = self._parsed.get(name)
+            if known is not None and known[0] == key:
+                return epoch, dict(known[1])
+            epoch, writes, flat = await self.scripts("versions", _prefix(name))
+            key = epoch + b"/" + writes
+        parts = flat.split(b" ")
+        versions = {parts[i].decode(): int(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]}
+        if len(self._parsed) >= MAX_SESSIONS:
+            self._parsed.clear()
+        self._parsed[name] = (key, versions)
+        return epoch, dict(versions)
 
     async def reset(self, name: str = DEFAULT_SESSION) -> RedisState:
         epoch = self.new_epoch()
@@ -592,7 +610,7 @@ class RedisSessions(Sessions):
         token, pause = secrets.token_hex(8), 0.0005
         try:
             while True:
-                taken = await self.scripts("lock", _prefix(name), token, _LOCK_MS)
+                taken = await self.scripts("lock", _prefix(name), token, _LOCK_MS, self._parsed.get(name, (b"",))[0])
                 if taken[0] == 1:
                     break
                 await asyncio.sleep(pause)
@@ -602,7 +620,7 @@ class RedisSessions(Sessions):
             holding.wake(False)
             raise
         holding.token, holding.since, holding.handoffs = token, time.monotonic(), 0
-        state.adopt(*_versions(taken[1]))
+        state.adopt(*await self._versions(name, taken[1]))
 
     async def _release(self, name: str, holding: _Holding, state: RedisState) -> None:
         # What the holder knows is exact: nobody else wrote the session while it held the lock.

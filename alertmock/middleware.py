@@ -26,7 +26,7 @@ from alertmock.error_handlers import render
 from alertmock.errors import ApiError, PayloadTooLargeError
 from alertmock.journal import MAX_BODY_BYTES, MAX_BODY_CHARS, Entry, bounded
 from alertmock.preferences import parse_preferences
-from alertmock.store import DEFAULT_SESSION, State
+from alertmock.store import DEFAULT_SESSION, RetryHoldingLock, State
 from alertmock.store_outage import StoreUnavailableError
 
 SESSION_HEADER = "x-mock-session"
@@ -78,8 +78,7 @@ class EngineMiddleware:
         try:
             # A write may take its session's lock with the open, unless a requested delay would
             # hold the session's other writes behind it.
-            undelayed = seen.prefer is None and b"__" not in scope.get("query_string", b"")
-            state = await sessions.open(session, writing=writes and (own or undelayed))
+            state = await sessions.open(session, writing=writes)
         except StoreUnavailableError as error:
             await self._unavailable(scope, receive, send, session, own, error)
             return
@@ -95,6 +94,7 @@ class EngineMiddleware:
             return
         # One object per request: the `send` that notes the answer, and what the journal records.
         exchange = _Exchange(self, scope, session, send)
+        body = b""
         try:
             try:
                 bound = bind(self.runtime, scope, session, state)
@@ -125,10 +125,17 @@ class EngineMiddleware:
                         raise ApiError("Fault injected by the mock (PUT /__mock/faults)", status=verdict.error_status)
             except ApiError as error:
                 await render(Request(scope), error, self.runtime)(scope, receive, exchange)
-                if writes:
-                    await sessions.unused(session)
                 return
             if writes:
+                if sessions.optimistic:
+                    # Writes held until the answer starts, applied if what was read is unchanged.
+                    exchange.settling = state
+                    try:
+                        await self.app(scope, receive, exchange)
+                        return
+                    except RetryHoldingLock:
+                        exchange.again()
+                        receive = _Replay(body, receive)
                 # Another process may serve the same session: the handler's reads and writes hold together.
                 async with sessions.writing(session):
                     await self.app(scope, receive, exchange)
@@ -183,11 +190,13 @@ class _Exchange:
         "fault",
         "journaled",
         "kept",
+        "replaced",
         "request_headers",
         "response_headers",
         "scope",
         "send",
         "session",
+        "settling",
         "started",
         "status",
     )
@@ -207,8 +216,31 @@ class _Exchange:
         self.response_headers: list[tuple[bytes, bytes]] = []
         self.answer: list[bytes] = []
         self.kept = 0
+        self.settling: State | None = None
+        self.replaced = False
+
+    def again(self) -> None:
+        """Nothing was sent (the first attempt's writes did not hold): the request runs again."""
+        self.settling = None
+        self.status, self.response_headers, self.answer, self.kept = 0, [], [], 0
 
     async def __call__(self, message: Message) -> None:
+        if self.settling is not None and message["type"] == "http.response.start":
+            state, self.settling = self.settling, None
+            try:
+                await state.settle()
+            except ApiError as error:
+                # The writes could not be applied (the store went away): that error is the answer,
+                # in place of the handler's, whose messages are dropped. Raised from here, past a
+                # framework layer that saw the answer start, it would have become a 500.
+                self.replaced = True
+                await render(Request(self.scope), error, self.engine.runtime)(self.scope, _no_body, self.forward)
+                return
+        if self.replaced:
+            return
+        await self.forward(message)
+
+    async def forward(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.body":
             chunk = message.get("body", b"")
@@ -251,6 +283,10 @@ class _Exchange:
                 violations=extensions.get(VIOLATIONS_EXTENSION),
             )
         )
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _is_the_mocks_own(path: str) -> bool:

@@ -309,6 +309,32 @@ return out
 -- ARGV: P, kind, field ("" for none), value. Returns {kind's version, count}.
 return {version(ARGV[1], ARGV[2]), redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))}
 
+--@ commit
+-- ARGV: P, cap, epoch, n, (kind, version) x n, then (op, kind, id, record JSON) x m, op "p" for
+-- a put, "d" for a delete. A request's writes, applied only if the session is the one it read
+-- (same epoch), nobody holds its lock, and every kind it read is still at the version it read
+-- it at. Returns {0} when not (nothing written), else {1, then per write: the kind's version
+-- after it, 1 if it evicted}.
+local P, cap = ARGV[1], tonumber(ARGV[2])
+if (redis.call("GET", P .. "epoch") or "") ~= ARGV[3] then return {0} end
+-- A request holding the session's lock reads and writes without these checks: wait for it.
+if redis.call("EXISTS", P .. "lock") == 1 then return {0} end
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do
+  if version(P, ARGV[i]) ~= tonumber(ARGV[i + 1]) then return {0} end
+  i = i + 2
+end
+local out = {1}
+while i <= #ARGV do
+  local op, kind, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local evicted = false
+  if op == "p" then evicted = put(P, kind, id, ARGV[i + 3], cap) else delete_one(P, kind, id) end
+  out[#out + 1] = version(P, kind)
+  out[#out + 1] = evicted and 1 or 0
+  i = i + 4
+end
+return out
+
 --@ export
 -- ARGV: P. Returns {kind, n, record JSON x n, kind, n, ...}.
 local P = ARGV[1]

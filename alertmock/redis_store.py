@@ -63,6 +63,7 @@ from alertmock.redis_pipeline import Pipelined
 from alertmock.store import (
     DEFAULT_SESSION,
     Record,
+    RetryHoldingLock,
     Sessions,
     Snapshot,
     State,
@@ -143,33 +144,63 @@ _OPENED: ContextVar[RedisState | None] = ContextVar("alertmock_redis_opened", de
 class RedisState(State):
     """One request's view of a session (the middleware opens one per request): the session's
     epoch and kinds' versions as the open (or the lock) read them, against which the process's
-    cache answers reads of unchanged kinds."""
+    cache answers reads of unchanged kinds.
 
-    __slots__ = ("_backend", "_prefix", "cache", "lock_token", "name", "versions")
+    Opened for a request that may write, it is optimistic until the request holds the session's
+    lock: it notes the version of every kind it reads, holds its writes (reading them back
+    itself), and `settle` sends them in one script that applies them only if none of those kinds
+    changed meanwhile; if one did, nothing is written and the request runs again holding the
+    lock (`RetryHoldingLock`). A request that reads a list or count of a kind it has written, or
+    reads a kind at two versions, goes the locked way at once."""
+
+    __slots__ = ("_backend", "_prefix", "_read", "_writes", "cache", "name", "optimistic", "versions")
 
     def __init__(
-        self, backend: RedisSessions, name: str, epoch: bytes, versions: dict[str, int], lock_token: str = ""
+        self, backend: RedisSessions, name: str, epoch: bytes, versions: dict[str, int], optimistic: bool = False
     ) -> None:
         self._backend = backend
         self.name = name
         self._prefix = _prefix(name)
         self.cache: SessionCache = backend.caches.at(name, epoch)
         self.versions = versions
-        self.lock_token = lock_token
+        self.optimistic = optimistic
+        self._read: dict[str, int] = {}
+        # (kind, id) -> the record written (None: deleted), in the order written.
+        self._writes: dict[tuple[str, str], Record | None] = {}
 
     def adopt(self, epoch: bytes, versions: dict[str, int]) -> None:
         self.cache = self._backend.caches.at(self.name, epoch)
         self.versions = versions
+
+    def locked(self) -> None:
+        """The request holds the session's lock now: reads and writes go straight to Redis."""
+        self.optimistic = False
+        self._read.clear()
+        self._writes.clear()
 
     def _read_at(self, kind: str, version: int) -> None:
         # A read that found the kind newer than the open did (another process wrote since):
         # the rest of this request reads at the newer version.
         if version > self.versions.get(kind, 0):
             self.versions[kind] = version
+        if self.optimistic:
+            self._noted(kind, version)
+
+    def _noted(self, kind: str, version: int) -> None:
+        seen = self._read.setdefault(kind, version)
+        if seen != version:
+            raise RetryHoldingLock  # two reads of one kind disagree: not one state of the session
 
     async def get(self, kind: str, id: str) -> Record | None:
-        cached = self.cache.record(kind, self.versions.get(kind, 0), id)
+        if self.optimistic:
+            written = self._writes.get((kind, id), MISSING)
+            if written is not MISSING:
+                return cast(Record | None, written)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.record(kind, version, id)
         if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
             return cast(Record | None, cached)
         version, raw = await self._backend.scripts("get", self._prefix, kind, id)
         record = None if raw is None else cast(Record, orjson.loads(raw))
@@ -177,16 +208,24 @@ class RedisState(State):
         self.cache.keep_record(kind, version, id, record)
         return record
 
+    def _whole_kind(self, kind: str) -> None:
+        if self.optimistic and any(written == kind for written, _ in self._writes):
+            raise RetryHoldingLock  # a list of what this request has written: read it under the lock
+
     async def list(
         self, kind: str, *, where: Where | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Record]:
+        self._whole_kind(kind)
         field, value = where_field(where) if where is not None else ("", "")
         stop = -1 if limit is None else offset + limit - 1
         if limit == 0:
             return []
         key = ("l", field, value, offset, stop)
-        cached = self.cache.derived(kind, self.versions.get(kind, 0), key)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.derived(kind, version, key)
         if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
             return list(cached)
         version, total, *raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
         records = [orjson.loads(raw) for raw in raws if raw is not None]
@@ -196,10 +235,14 @@ class RedisState(State):
         return list(records)
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
+        self._whole_kind(kind)
         field, value = where_field(where) if where is not None else ("", "")
         key = ("c", field, value)
-        cached = self.cache.derived(kind, self.versions.get(kind, 0), key)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.derived(kind, version, key)
         if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
             return int(cached)
         version, total = await self._backend.scripts("count", self._prefix, kind, field, value)
         self._read_at(kind, version)
@@ -207,6 +250,10 @@ class RedisState(State):
         return int(total)
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
+        if self.optimistic:
+            self._writes.pop((kind, id), None)  # in the order of the last write of each record
+            self._writes[(kind, id)] = record
+            return record
         version, evicted = await self._backend.scripts(
             "put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap
         )
@@ -215,16 +262,41 @@ class RedisState(State):
         return record
 
     async def delete(self, kind: str, id: str) -> Record | None:
+        if self.optimistic:
+            old = await self.get(kind, id)
+            self._writes.pop((kind, id), None)
+            self._writes[(kind, id)] = None
+            return old
         version, raw = await self._backend.scripts("delete", self._prefix, kind, id)
         self.versions[kind] = version
         self.cache.wrote(kind, version, id, None, only_that=True)
         return None if raw is None else cast(Record, orjson.loads(raw))
 
+    async def settle(self) -> None:
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, {}
+        args: list[Any] = [self._prefix, self._backend.cap, self.cache.epoch, len(self._read)]
+        for kind, version in self._read.items():
+            args += [kind, version]
+        for (kind, id), record in writes.items():
+            args += ["d", kind, id, ""] if record is None else ["p", kind, id, orjson.dumps(record)]
+        applied = await self._backend.scripts("commit", *args)
+        if applied[0] == 0:
+            raise RetryHoldingLock
+        for ((kind, id), record), version, evicted in zip(writes.items(), applied[1::2], applied[2::2], strict=True):
+            self.versions[kind] = version
+            self.cache.wrote(kind, version, id, record, only_that=not evicted)
+
     async def kinds(self) -> list[str]:
+        if self.optimistic and self._writes:
+            raise RetryHoldingLock
         raw = await self._backend.scripts.guard(self._backend.client.zrange(f"{self._prefix}kinds", 0, -1))
         return [kind.decode() for kind in raw]
 
     async def export(self) -> Snapshot:
+        if self.optimistic and self._writes:
+            raise RetryHoldingLock
         flat = await self._backend.scripts("export", self._prefix)
         snapshot: Snapshot = {}
         i = 0
@@ -235,6 +307,8 @@ class RedisState(State):
         return snapshot
 
     async def load(self, snapshot: Mapping[str, list[Record]]) -> None:
+        if self.optimistic:
+            raise RetryHoldingLock
         epoch = self._backend.new_epoch()
         args: list[Any] = [self._prefix, self._backend.cap, epoch]
         for kind, records in snapshot.items():
@@ -425,6 +499,8 @@ class RedisSessions(Sessions):
     are made from, agrees on the clock, and (with ``--seed``) takes a worker number so that the
     ids it generates cannot collide with another process's."""
 
+    optimistic = True
+
     def __init__(
         self,
         url: str,
@@ -491,22 +567,18 @@ class RedisSessions(Sessions):
     async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> RedisState:
         if not self._started:
             await self._start()
-        holding = self._holdings.get(name)
-        # A write request tries the lock in the same script, unless another request of this
-        # process holds it (then it queues for the handover, in `writing`).
-        token = secrets.token_hex(8) if writing and (holding is None or not holding.held) else ""
         entries = self.journal.take()
         try:
-            opened = await self._open(name, token, entries)
+            opened = await self._open(name, entries)
             if opened[0] == -1:
                 # The store lost everything (restarted empty, flushed): publish the fixtures again
                 # and open; the script creates the session once, whichever process gets there first.
                 await self._publish()
-                opened = await self._open(name, token, [])
+                opened = await self._open(name, [])
         except StoreUnavailableError:
             self.journal.give_back(entries)
             raise
-        created, offset, faults, locked, flat = opened
+        created, offset, faults, _, flat = opened
         if created == 1 and name == DEFAULT_SESSION and self.caches.known(name):
             logger.warning(
                 "state store had lost session %r (Redis restarted empty or flushed): re-created from the fixtures"
@@ -516,11 +588,11 @@ class RedisSessions(Sessions):
         self.clock.observe(float(offset))
         self.faults.observe(name, faults)
         epoch, versions = await self._versions(name, flat)
-        state = RedisState(self, name, epoch, versions, token if locked else "")
+        state = RedisState(self, name, epoch, versions, optimistic=writing)
         _OPENED.set(state)
         return state
 
-    async def _open(self, name: str, token: str, entries: list[bytes]) -> list[Any]:
+    async def _open(self, name: str, entries: list[bytes]) -> list[Any]:
         return cast(
             list[Any],
             await self.scripts(
@@ -532,7 +604,7 @@ class RedisSessions(Sessions):
                 self.cap,
                 DEFAULT_SESSION,
                 self.new_epoch(),
-                token,
+                "",  # no lock taken here: writes are optimistic until `writing`
                 _LOCK_MS,
                 self._parsed.get(name, (b"",))[0],
                 self.journal.size,
@@ -580,10 +652,8 @@ class RedisSessions(Sessions):
         holding = self._holdings.get(name)
         if holding is None:
             holding = self._holdings[name] = _Holding()
-        if state.lock_token:
-            holding.held, holding.token = True, state.lock_token
-            holding.since, holding.handoffs = time.monotonic(), 0
-        elif holding.held:
+        state.locked()
+        if holding.held:
             waiter = asyncio.get_running_loop().create_future()
             holding.waiters.append(waiter)
             try:
@@ -638,17 +708,6 @@ class RedisSessions(Sessions):
             self.journal.give_back(entries)
         finally:
             holding.wake(False)
-
-    async def unused(self, name: str) -> None:
-        state = _OPENED.get()
-        if state is None or state.name != name or not state.lock_token:
-            return
-        token, state.lock_token = state.lock_token, ""
-        entries = self.journal.take()
-        try:
-            await self.scripts("unlock", f"{_prefix(name)}lock", token, self.journal.size, *entries)
-        except StoreUnavailableError:
-            self.journal.give_back(entries)
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -60,15 +60,29 @@ class State(ABC):
     async def load(self, snapshot: Mapping[str, list[Record]]) -> None:
         """Replace every collection with `snapshot`'s."""
 
+    async def settle(self) -> None:
+        """Before the answer starts: apply the writes held back (an optimistic backend's state
+        opened with ``writing=True``), or raise `RetryHoldingLock`."""
+        return None
+
+
+class RetryHoldingLock(BaseException):
+    """What a request read changed before its writes could be applied (another request wrote
+    it): nothing was written, and the engine runs the request again holding `Sessions.writing`.
+    A BaseException so that no handler or framework layer turns it into an error answer."""
+
 
 class Sessions(ABC):
     """Named states, each created from the fixtures on first use; bounded in number and idle time."""
 
+    # Whether `open(writing=True)` gives a state that holds the request's writes until `settle`,
+    # applied there only if what the request read is unchanged (else `RetryHoldingLock`).
+    optimistic = False
+
     @abstractmethod
     async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> State:
-        """The session's state, created if new; marks the session as used now. `writing`: the
-        caller holds `writing(name)` next, with nothing that waits in between (a backend may take
-        the lock along with the open)."""
+        """The session's state, created if new; marks the session as used now. `writing`: for a
+        request that may write (with an `optimistic` backend: its writes wait for `settle`)."""
 
     @abstractmethod
     async def reset(self, name: str = DEFAULT_SESSION) -> State:
@@ -80,11 +94,6 @@ class Sessions(ABC):
     @abstractmethod
     def writing(self, name: str) -> AbstractAsyncContextManager[None]:
         """Held around a request that may write: its read-modify-write is atomic for the session."""
-
-    async def unused(self, name: str) -> None:
-        """The request that opened `name` with ``writing=True`` ends without holding `writing`
-        (it was answered before its handler: an error, a 413): let go of what the open took."""
-        return None
 
     @abstractmethod
     async def close(self) -> None:

@@ -710,4 +710,6 @@ class RedisSessions(Sessions):
             holding.wake(False)
 
     async def close(self) -> None:
+        with contextlib.suppress(StoreUnavailableError):
+            await self.journal.flush()  # what this process recorded in its last milliseconds
         await self.client.aclose()

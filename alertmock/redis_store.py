@@ -187,6 +187,10 @@ class RedisState(State):
             self._noted(kind, version)
 
     def _noted(self, kind: str, version: int) -> None:
+        if kind not in self._read and self._backend.lock_held(self.name):
+            # This process's requests are queued on the session's lock: a commit now would be
+            # refused (the lock is held), so go and queue at once instead of trying.
+            raise RetryHoldingLock
         seen = self._read.setdefault(kind, version)
         if seen != version:
             raise RetryHoldingLock  # two reads of one kind disagree: not one state of the session
@@ -541,6 +545,10 @@ class RedisSessions(Sessions):
         self._holdings: dict[str, _Holding] = {}
         # Per session, the last "epoch/writes" a script answered and the kinds' versions it meant.
         self._parsed: dict[str, tuple[bytes, dict[str, int]]] = {}
+
+    def lock_held(self, name: str) -> bool:
+        holding = self._holdings.get(name)
+        return holding is not None and holding.held
 
     def new_epoch(self) -> str:
         return f"{self._process}:{next(self._epochs)}"

@@ -2,7 +2,7 @@
 
 The repository keeps ``openapi.yaml``, ``spec/`` and ``fixtures/`` at its root, outside the
 ``alertmock`` package. ``build_py`` copies them into ``alertmock/bundled/`` of the build, where
-``alertmock.bundle`` finds them in an installed wheel (see ARCHITECTURE.md, "Packaging").
+``alertmock.app.bundle`` finds them in an installed wheel (see ARCHITECTURE.md, "Packaging").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class BuildPyWithContract(build_py):
     def run(self) -> None:
         super().run()
         if self.editable_mode:
-            # An editable install reads the checkout's own files (alertmock/bundle.py).
+            # An editable install reads the checkout's own files (alertmock/app/bundle.py).
             return
         target = Path(self.build_lib, "alertmock", "bundled")
         shutil.rmtree(target, ignore_errors=True)

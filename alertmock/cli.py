@@ -1,4 +1,4 @@
-"""The ``alertmock`` command: ``serve`` the mock, ``proxy`` or ``verify`` a real service, ``lint`` the contract.
+"""The ``alertmock`` command: ``serve`` the mock, ``proxy``/``verify`` a real service, ``lint``/``diff`` the contract.
 
 This module only turns arguments into a `Config` and calls the engine.
 """
@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alertmock.admin_token import ensure_admin_token
-from alertmock.config import MEMORY_STATE, Config, ConfigError
-from alertmock.contract import ContractError
-from alertmock.edge import log_requests_to
-from alertmock.fixtures import FixtureError
-from alertmock.gc_tuning import pause_for_start_up, resume
-from alertmock.process import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.app.config import ENGINES, MEMORY_STATE, Config, ConfigError
+from alertmock.app.gc_tuning import pause_for_start_up, resume
+from alertmock.contract.document import ContractError
+from alertmock.controls.admin_token import ensure_admin_token
+from alertmock.framework import leave_out_unused_modules, quiet_framework_warnings
+from alertmock.layers.edge import log_requests_to
+from alertmock.state.fixtures import FixtureError
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +48,17 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
         " (env ALERTMOCK_CORS_HEADERS)",
     )
     parser.add_argument(
+        "--allowed-hosts",
+        help="comma-separated Host names served besides localhost, *.localhost and IP literals (a compose service,"
+        " host.docker.internal; .example.com for its subdomains; * for any) (env ALERTMOCK_ALLOWED_HOSTS)",
+    )
+    parser.add_argument(
+        "--journal-secrets",
+        choices=("redact", "show"),
+        help="credentials in the journal and dashboard: redact (fingerprints, the default) or show them in clear"
+        " (env ALERTMOCK_JOURNAL_SECRETS)",
+    )
+    parser.add_argument(
         "--max-body-bytes", type=int, help="largest accepted request body (env ALERTMOCK_MAX_BODY_BYTES)"
     )
     parser.add_argument("--max-sessions", type=int, help="X-Mock-Session sessions kept at once")
@@ -55,6 +66,12 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--journal-bytes", type=int, help="bytes of bodies the journal keeps in all (default 8 MiB)")
     parser.add_argument(
         "--quiet", action="store_true", default=None, help="no log line per request (env ALERTMOCK_QUIET)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="the way through Connexion: auto (the speed path, or the stock path if it cannot run; the default),"
+        " speed, or stock (env ALERTMOCK_ENGINE)",
     )
 
 
@@ -84,7 +101,7 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _proxy_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from alertmock.proxy.cli import add_arguments
+    from alertmock.proxy.command import add_arguments
 
     proxy = sub.add_parser(
         "proxy",
@@ -102,7 +119,7 @@ def _lint_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from alertmock.tools.verify.cli import add_arguments
+    from alertmock.tools.verify.command import add_arguments
 
     verify = sub.add_parser(
         "verify",
@@ -112,13 +129,31 @@ def _verify_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     add_arguments(verify)
 
 
+def _diff_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from alertmock.tools.diff.command import add_arguments
+
+    diff = sub.add_parser(
+        "diff",
+        help=_HELP["diff"],
+        description="Compare two versions of the contract: what breaks a client (ERR), may (WARN) or not (INFO).",
+    )
+    add_arguments(diff)
+
+
 _HELP = {
     "serve": "run the mock (uvicorn)",
     "proxy": "check live traffic to the real services against the contract",
     "lint": "check the contract",
     "verify": "check a deployment (or the mock) against the contract",
+    "diff": "report the breaking changes between two versions of the contract",
 }
-_COMMANDS = {"serve": _serve_parser, "proxy": _proxy_parser, "lint": _lint_parser, "verify": _verify_parser}
+_COMMANDS = {
+    "serve": _serve_parser,
+    "proxy": _proxy_parser,
+    "lint": _lint_parser,
+    "verify": _verify_parser,
+    "diff": _diff_parser,
+}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -156,11 +191,14 @@ def config_from_args(args: argparse.Namespace) -> Config:
         validate_responses=getattr(args, "validate_responses", None),
         admin_token=getattr(args, "admin_token", None),
         cors_headers=_listed(args.cors_headers),
+        allowed_hosts=_listed(args.allowed_hosts),
+        journal_secrets=args.journal_secrets,
         quiet=args.quiet,
         state=getattr(args, "state", None),
         workers=getattr(args, "workers", None),
         state_file=getattr(args, "state_file", None),
         shutdown_timeout=getattr(args, "shutdown_timeout", None),
+        engine=getattr(args, "engine", None),
     )
 
 
@@ -171,14 +209,12 @@ def _listed(value: str | None) -> tuple[str, ...] | None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from alertmock.shims.one_write import http_protocol
-
     config, generated_token = ensure_admin_token(config_from_args(args))
     # The app is built (a bad contract or fixture is one line) and the port bound before the banner.
     app = _build_app(config)
     _check_state(config)
     sock = _bind(config)
-    print(_banner(config, generated_token), flush=True)
+    print(_banner(config, generated_token, app.engine.notice), flush=True)
     if config.workers > 1 or args.reload:
         # Several workers, or the reloader, need an import string: each process builds its app from
         # the environment, and uvicorn binds the port itself (checked free above).
@@ -186,7 +222,7 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
         _export_env(config)
         uvicorn.run(
-            "alertmock.serving:app_from_env",
+            "alertmock.app.serving:app_from_env",
             factory=True,
             host=config.host,
             port=config.port,
@@ -201,10 +237,10 @@ def serve(args: argparse.Namespace) -> int:
                 else {"workers": config.workers}
             ),
             timeout_graceful_shutdown=config.shutdown_timeout,
-            http=http_protocol(),
+            http=app.engine.http,
         )
         return 0
-    from alertmock.gc_tuning import tune_for_serving
+    from alertmock.app.gc_tuning import tune_for_serving
 
     if not config.quiet:
         log_requests_to(sys.stdout)
@@ -215,7 +251,7 @@ def serve(args: argparse.Namespace) -> int:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=config.shutdown_timeout,
-            http=http_protocol(),
+            http=app.engine.http,
         )
     ).run(sockets=[sock])
     return 0
@@ -227,8 +263,9 @@ def startup(args: argparse.Namespace) -> tuple[Config, str]:
     return config, _banner(config, generated_token)
 
 
-def _banner(config: Config, generated_token: str | None) -> str:
+def _banner(config: Config, generated_token: str | None, engine_notice: str | None = None) -> str:
     lines = [
+        *([engine_notice] if engine_notice else []),
         f"alertmock on http://{config.host}:{config.port}  (Swagger UI: /ui, controls: /__mock/ui)",
         demo_credentials(config.spec),
     ]
@@ -236,14 +273,16 @@ def _banner(config: Config, generated_token: str | None) -> str:
         lines.append(f"Admin token (generated as --host is not loopback; --admin-token sets one): {generated_token}")
     if config.admin_token:
         lines.append("The control API (/__mock) needs: Authorization: Bearer <admin token>")
+    if config.journal_secrets == "show":
+        from alertmock.contract.redaction import SHOWN_WARNING
+
+        lines.append(SHOWN_WARNING)
     return "\n".join(lines)
 
 
 def _build_app(config: Config) -> Any:
     # Imported here, after `main` has set its warning filters: Connexion warns on import.
-    from connexion.exceptions import InvalidSpecification
-
-    from alertmock.app import create_app
+    from alertmock.app.factory import create_app
 
     try:
         return create_app(config)
@@ -251,9 +290,6 @@ def _build_app(config: Config) -> Any:
         raise UsageError(f"{exc.filename}: {exc.strerror}") from None
     except ContractError as exc:
         raise UsageError(str(exc)) from None
-    except InvalidSpecification as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"--spec {config.spec}: not a valid OpenAPI 3.0 contract: {first_line}") from None
     except (KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"--spec {config.spec}: not an alertmock contract ({type(exc).__name__}: {exc})") from None
 
@@ -324,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     quiet_framework_warnings()
     leave_out_unused_modules()
-    from alertmock.proxy.cli import vendor_flags
+    from alertmock.proxy.command import vendor_flags
 
     argv = vendor_flags(sys.argv[1:] if argv is None else argv)
     command = next((arg for arg in argv if not arg.startswith("-")), None)
@@ -334,16 +370,20 @@ def _run(argv: Sequence[str] | None) -> int:
         resume()  # a command that does not serve: no start-up to spare collections for
     try:
         if args.command == "proxy":
-            from alertmock.proxy.cli import main as proxy
+            from alertmock.proxy.command import main as proxy
 
             return proxy(args, config_from_args(args))
         if args.command == "verify":
             if importlib.util.find_spec("schemathesis") is None:
                 print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
                 return 2
-            from alertmock.tools.verify.cli import main as verify
+            from alertmock.tools.verify.command import main as verify
 
             return verify(args)
+        if args.command == "diff":
+            from alertmock.tools.diff.command import main as diff
+
+            return diff(args)
         return {"serve": serve, "lint": lint}[args.command](args)
     except (UsageError, ConfigError, FixtureError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)

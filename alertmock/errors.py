@@ -13,7 +13,7 @@
     ├── UnsupportedMediaTypeError 415
     └── UnprocessableEntityError  422
 
-Handlers raise these; `alertmock.app` turns Connexion's and Starlette's own exceptions into
+Handlers raise these; `alertmock.app.factory` turns Connexion's and Starlette's own exceptions into
 them at one boundary, and the vendor's `errors.render` writes the response.
 """
 

@@ -3,7 +3,7 @@
 A handler that keeps a record's wire form between requests (while the record is the same object:
 records are replaced on write, never changed in place) answers the same object again and again.
 `freeze` makes that object immutable all the way down, which lets a serialiser remember what it
-wrote for it (`alertmock.xml` keeps each `Frozen`'s XML on the object) instead of writing it on
+wrote for it (`alertmock.contract.xml` keeps each `Frozen`'s XML on the object) instead of writing it on
 every request. Serialised, a `Frozen` is its dict and a `FrozenList` its list, byte for byte
 (orjson writes dict and list subclasses as such).
 """
@@ -25,7 +25,7 @@ def _refuse(*_: Any, **__: Any) -> NoReturn:
 class Frozen(dict[str, Any]):
     """A dict that cannot change (nor can anything in it); build one with `freeze`."""
 
-    # `written`: what serialisers made of it, by serialiser (alertmock.xml: writer -> XML text).
+    # `written`: what serialisers made of it, by serialiser (alertmock.contract.xml: writer -> XML text).
     __slots__ = ("written",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -20,8 +20,9 @@ from bench.scenarios import LIST_SIZE, SUITES, Scenario
 
 def _scope(scenario: Scenario, body: bytes) -> dict[str, Any]:
     path, _, query = scenario.path.partition("?")
-    headers = [(k.lower().encode(), v.encode()) for k, v in scenario.headers.items()]
-    headers.append((b"host", b"127.0.0.1:4010"))
+    # Host first, as HTTP/1.1 clients (curl, wrk, browsers, httpx) send it.
+    headers = [(b"host", b"127.0.0.1:4010")]
+    headers.extend((k.lower().encode(), v.encode()) for k, v in scenario.headers.items())
     if body:
         headers.append((b"content-length", str(len(body)).encode()))
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -44,14 +45,15 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(*flags: str) -> Iterator[LiveServer]:
-    """`alertmock serve` from this checkout as a user runs it, on a free loopback port."""
+def live_server(*flags: str, command: str = "serve", env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """`alertmock serve` (or `command`) from this checkout as a user runs it, on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "alertmock.cli", "serve", "--port", str(port), "--seed", "1", *flags],
+        [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=env,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     try:
@@ -67,3 +69,28 @@ def live_server(*flags: str) -> Iterator[LiveServer]:
         assert process.stdout is not None
         server.printed = process.stdout.read()
         process.stdout.close()
+
+
+@contextmanager
+def live_command(command: str, *flags: str) -> Iterator[LiveServer]:
+    """`alertmock COMMAND` (serve, proxy) on a free loopback port; stopped with Ctrl-C as a user
+    stops it, so `printed` holds its exit output too (the proxy's summary)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    try:
+        wait_until_healthy(server.url, process)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            server.printed = process.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            process.kill()
+            server.printed = process.communicate()[0]

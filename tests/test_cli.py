@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from alertmock.app.config import DEFAULT_SPEC
 from alertmock.cli import build_parser, demo_credentials, main
-from alertmock.config import DEFAULT_SPEC
 
 
 def test_serve_help_documents_every_setting() -> None:

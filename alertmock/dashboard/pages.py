@@ -2,7 +2,7 @@
 
 It sits outside the engine's middleware, so opening a page is never journaled, faulted or
 delayed, and everything else passes straight through after one dictionary lookup and one prefix test.
-`find` is that test alone, for the front layer (`alertmock/front.py`), which calls the page itself.
+`find` is that test alone, for the front layer (`alertmock/layers/front.py`), which calls the page itself.
 """
 
 from __future__ import annotations

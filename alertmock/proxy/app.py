@@ -6,23 +6,22 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from connexion import AsyncApp
-from connexion.middleware import MiddlewarePosition
-
-from alertmock.app import add_engine, create_runtime, new_app
-from alertmock.config import Config
-from alertmock.lifecycle import lifespan
+from alertmock.app.config import Config
+from alertmock.app.factory import create_runtime, engine_options
+from alertmock.app.lifecycle import lifespan
+from alertmock.framework import build_app, select_engine
 from alertmock.proxy.forwarding import Forwarder
-from alertmock.proxy.ledger import VIOLATIONS, ViolationLog
+from alertmock.proxy.ledger import ViolationLog
 from alertmock.proxy.middleware import ProxyMiddleware, ProxySettings
 
-__all__ = ["VIOLATIONS", "create_proxy_app"]
+__all__ = ["create_proxy_app"]
 
 
-def create_proxy_app(config: Config, settings: ProxySettings) -> AsyncApp:
+def create_proxy_app(config: Config, settings: ProxySettings) -> Any:
     runtime = create_runtime(config)
     log = ViolationLog(config.journal_size)
-    runtime.extras[VIOLATIONS] = log
+    runtime.violations = log
+    engine = select_engine(config.engine)
     forwarder = Forwarder()
 
     engine_lifespan = lifespan(runtime)
@@ -34,15 +33,15 @@ def create_proxy_app(config: Config, settings: ProxySettings) -> AsyncApp:
             yield
         await forwarder.aclose()
 
-    app, validators = new_app(config, lifespan=proxy_lifespan)
-    add_engine(app, runtime, validators)
-    # Inside the engine's layers (added before this), so sessions, faults, CORS and the journal apply.
-    app.add_middleware(
-        ProxyMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        runtime=runtime,
-        settings=settings,
-        log=log,
-        forwarder=forwarder,
+    return build_app(
+        runtime,
+        engine,
+        lifespan=proxy_lifespan,
+        serve_contract=False,
+        # Inside the engine's layers, so sessions, faults, CORS and the journal apply.
+        innermost=(
+            ProxyMiddleware,
+            {"runtime": runtime, "settings": settings, "log": log, "forwarder": forwarder, "engine": engine},
+        ),
+        **engine_options(runtime),
     )
-    return app

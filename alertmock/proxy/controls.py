@@ -1,17 +1,17 @@
-"""The control API's view of the proxy: ``GET /__mock/violations`` (see alertmock/controls.yaml)."""
+"""The control API's view of the proxy: ``GET /__mock/violations`` (see alertmock/controls/controls.yaml)."""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 
-from alertmock.context import current_runtime, current_session
-from alertmock.negotiation import respond
-from alertmock.proxy.ledger import VIOLATIONS, ViolationLog
+from alertmock.app.context import current_runtime, current_session
+from alertmock.contract.negotiation import respond
+from alertmock.proxy.ledger import ViolationLog
 from alertmock.proxy.report import summary_json
 
 
 def _log() -> ViolationLog | None:
-    log: ViolationLog | None = current_runtime().extras.get(VIOLATIONS)
+    log: ViolationLog | None = current_runtime().violations
     return log
 
 

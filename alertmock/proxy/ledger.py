@@ -17,10 +17,6 @@ from typing import Any
 
 from alertmock.proxy.findings import Finding
 
-# Where the control API finds the proxy's violation log in `Runtime.extras` (absent when serving the
-# mock): here, not in the proxy's app, so that the control API does not import the proxy to say so.
-VIOLATIONS = "proxy.violations"
-
 MAX_TALLIED = 1000
 OTHER_UNDOCUMENTED = "undocumented (other paths)"
 OTHER_SESSIONS = "(other sessions)"

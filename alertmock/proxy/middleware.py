@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
-from connexion.middleware.abstract import ROUTING_CONTEXT
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alertmock.context import Runtime, current_session
-from alertmock.middleware import CONTROL_PREFIX, VIOLATIONS_EXTENSION
-from alertmock.proxy.checks import ContractChecks, Located
+from alertmock.app.context import Runtime, current_session
+from alertmock.contract.redaction import credential_values, redact_query, scrub
+from alertmock.framework import ContractChecks, Engine, Located, set_routed_operation_id
+from alertmock.layers.engine import CONTROL_PREFIX, VIOLATIONS_EXTENSION
 from alertmock.proxy.findings import Finding
 from alertmock.proxy.forwarding import Forwarder, UpstreamError, Upstreams, decoded, passed_back, read_raw
 from alertmock.proxy.ledger import ViolationLog
@@ -47,14 +47,20 @@ class ProxySettings:
 
 class ProxyMiddleware:
     def __init__(
-        self, app: ASGIApp, runtime: Runtime, settings: ProxySettings, log: ViolationLog, forwarder: Forwarder
+        self,
+        app: ASGIApp,
+        runtime: Runtime,
+        settings: ProxySettings,
+        log: ViolationLog,
+        forwarder: Forwarder,
+        engine: Engine,
     ) -> None:
         self.app = app
         self.runtime = runtime
         self.settings = settings
         self.log = log
         self.forwarder = forwarder
-        self.checks = ContractChecks(runtime.contract)
+        self.checks = ContractChecks(runtime.contract, engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
@@ -69,7 +75,7 @@ class ProxyMiddleware:
         else:
             operation_id = located.checks.operation_id
             # Where the mock's own routing would have put it: the journal and the error renderer read it.
-            scope.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {})["operation_id"] = operation_id
+            set_routed_operation_id(scope, operation_id)
             findings = await located.request(body)
         vendor = self.runtime.contract.vendor_for(scope["path"], operation_id)
         base = self.settings.upstreams.for_vendor(vendor.name if vendor else None)
@@ -78,7 +84,7 @@ class ProxyMiddleware:
                 raise UpstreamError(f"no upstream for {vendor.name if vendor else 'this path'}")
             await self._exchange(scope, send, base, body, located, findings)
         except UpstreamError as error:
-            self._record(scope, located, None, findings)
+            self._record(scope, located, None, findings, body)
             await _problem(
                 send,
                 504 if error.timeout else 502,
@@ -107,11 +113,13 @@ class ProxyMiddleware:
                     complete = False
                     break
             raw_headers = list(response.headers.raw)
+            checked: bytes | None = None
             if located is not None:
                 checked = decoded(b"".join(held), response.headers.get("content-encoding")) if complete else None
                 findings.extend(located.checks.response(method, response.status_code, raw_headers, checked))
             # Recorded before answering: the journal entry of the exchange is written as it ends.
-            self._record(scope, located, response.status_code, findings)
+            answered = (raw_headers, checked if checked is not None else held)
+            self._record(scope, located, response.status_code, findings, body, answered)
             if findings and self.settings.fail_on_violation:
                 await _refuse(send, scope, located, response.status_code, findings)
                 return
@@ -132,19 +140,59 @@ class ProxyMiddleware:
         finally:
             await response.aclose()
 
-    def _record(self, scope: Scope, located: Located | None, status: int | None, findings: list[Finding]) -> None:
+    def _record(
+        self,
+        scope: Scope,
+        located: Located | None,
+        status: int | None,
+        findings: list[Finding],
+        body: bytes,
+        answered: tuple[list[tuple[bytes, bytes]], bytes | list[bytes]] = ([], b""),
+    ) -> None:
+        """Logs the exchange's findings, with any credential they quote (a schema error repeats the
+        value it judged) replaced in `findings` by its fingerprint: they go on to the ledger, the
+        journal, the response's headers and the reports."""
+        if findings:
+            findings[:] = _without_credentials(findings, self.runtime, scope, located, body, answered)
         exchange = self.log.record(
             time=self.runtime.clock.now(),
             session=current_session(),
             method=scope["method"],
             path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
+            query=redact_query(scope.get("query_string", b"").decode("latin-1"), self.runtime.secrets),
             operation_id=located.checks.operation_id if located is not None else None,
             status=status,
             findings=findings,
         )
         # For the journal's entry of this exchange.
         scope.setdefault("extensions", {})[VIOLATIONS_EXTENSION] = [f.as_json() for f in exchange.findings]
+
+
+def _without_credentials(
+    findings: list[Finding],
+    runtime: Runtime,
+    scope: Scope,
+    located: Located | None,
+    body: bytes,
+    answered: tuple[list[tuple[bytes, bytes]], bytes | list[bytes]],
+) -> list[Finding]:
+    response_headers, held = answered
+    response_body = held if isinstance(held, bytes) else b"".join(held)
+    exchange = {
+        "operation_id": located.checks.operation_id if located is not None else None,
+        "headers": _header_object(scope["headers"]),
+        "query": scope.get("query_string", b"").decode("latin-1"),
+        "body": body.decode("utf-8", "replace"),
+        "response": {"headers": _header_object(response_headers), "body": response_body.decode("utf-8", "replace")},
+    }
+    values = credential_values(exchange, runtime.secrets)
+    if not values:
+        return findings
+    return [Finding(f.kind, scrub(f.where, values), scrub(f.message, values)) for f in findings]
+
+
+def _header_object(headers: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
 
 
 async def _refuse(send: Send, scope: Scope, located: Located | None, status: int, findings: list[Finding]) -> None:

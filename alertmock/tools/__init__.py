@@ -1,4 +1,4 @@
-"""Developer tools built on the engine: the contract linter (``lint``) and ``verify``.
+"""Developer tools built on the engine: the contract linter (``lint``), ``verify`` and ``diff``.
 
 They use the engine; the engine never uses them.
 """

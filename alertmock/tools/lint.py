@@ -16,9 +16,9 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 from openapi_spec_validator.readers import read_from_filename
 
-from alertmock import xml
-from alertmock.contract import Contract
-from alertmock.negotiation import is_xml
+from alertmock.contract import xml
+from alertmock.contract.document import Contract
+from alertmock.contract.negotiation import is_xml
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import NotFoundError, current_state, new_uuid, now, respond
+from alertmock import NotFoundError, Response, current_state, new_uuid, now, respond
 
 from . import _wire
 from ._store import require, require_meltano_cloud

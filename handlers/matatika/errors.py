@@ -6,10 +6,8 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 
 import orjson
-from starlette.requests import Request
-from starlette.responses import Response
 
-from alertmock import ApiError, now
+from alertmock import ApiError, Request, Response, now
 
 # Spring Security's wording when no credentials came with the request.
 _NO_CREDENTIALS = "Full authentication is required to access this resource"

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
 
 from alertmock import (
     ConflictError,
+    Response,
     base_url,
     current_operation,
     current_request,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import ForbiddenError, NotFoundError, State, current_state, new_uuid, now, respond
+from alertmock import ForbiddenError, NotFoundError, Response, State, current_state, new_uuid, now, respond
 
 from . import _wire
 from ._store import Record, require

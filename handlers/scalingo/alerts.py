@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import NotFoundError, current_operation, current_state, freeze, new_uuid, now, respond
+from alertmock import NotFoundError, Response, current_operation, current_state, freeze, new_uuid, now, respond
 from handlers.scalingo import _wire
 from handlers.scalingo._durations import DurationError, parse_duration
 

@@ -12,10 +12,8 @@ import logging
 from typing import Any
 
 import orjson
-from starlette.requests import Request
-from starlette.responses import Response
 
-from alertmock import ApiError, NotFoundError, RequestValidationError
+from alertmock import ApiError, NotFoundError, Request, RequestValidationError, Response
 
 logger = logging.getLogger(__name__)
 

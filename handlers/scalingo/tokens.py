@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-
-from alertmock import respond
+from alertmock import Response, respond
 from handlers.scalingo.auth import issue_token
 
 

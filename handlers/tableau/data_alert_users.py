@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import respond
+from alertmock import Response, respond
 from handlers.tableau import _faults, _wire
 from handlers.tableau._access import ALERTS, caller
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import current_operation, current_settings, now, respond
+from alertmock import Response, current_operation, current_settings, now, respond
 from handlers.tableau import _faults, _wire
 from handlers.tableau._access import ALERTS, caller
 

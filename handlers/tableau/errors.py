@@ -9,10 +9,17 @@ the handlers carry theirs (`_faults`), the engine's own are mapped here.
 from __future__ import annotations
 
 import orjson
-from starlette.requests import Request
-from starlette.responses import Response
 
-from alertmock import ApiError, MethodNotAllowedError, NotAcceptableError, RequestValidationError, negotiate, to_xml
+from alertmock import (
+    ApiError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    Request,
+    RequestValidationError,
+    Response,
+    negotiate,
+    to_xml,
+)
 
 NAMESPACE = "http://tableau.com/api"
 MEDIA_TYPES = ("application/xml", "application/json")

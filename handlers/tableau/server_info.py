@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import current_state, respond
+from alertmock import Response, current_state, respond
 
 
 async def get_server_info(api_version: str, **_: Any) -> Response:

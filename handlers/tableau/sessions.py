@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from alertmock import current_state, new_uuid, respond
+from alertmock import Response, current_state, new_uuid, respond
 from handlers.tableau import _faults
 
 # The mock's tokens never expire; Tableau's default session lifetime is 240 minutes, shown as h:m:s.

@@ -140,7 +140,7 @@ def test_the_control_api_has_its_own_page(widgets) -> None:
 
 
 def test_journal_shows_a_long_body_cut_to_its_limit(widgets) -> None:
-    from alertmock.journal import MAX_BODY_CHARS
+    from alertmock.state.journal import MAX_BODY_CHARS
 
     name = "é" * (MAX_BODY_CHARS + 10)  # two bytes each in UTF-8: well past the limit in bytes too
     widgets.post("/w/items", json={"item": {"name": name}}, headers=KEY)

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
-from alertmock.front import Front
+from alertmock.layers.front import Front
 
 from .conftest import APP_DIR, KEY
 

@@ -49,7 +49,7 @@ def test_injected_faults_are_marked(widgets) -> None:
 
 
 def test_a_long_answer_is_cut_like_a_long_request(widgets) -> None:
-    from alertmock.journal import MAX_BODY_CHARS
+    from alertmock.state.journal import MAX_BODY_CHARS
 
     widgets.post("/w/items", json={"item": {"name": "x" * (MAX_BODY_CHARS + 10)}}, headers=KEY)
     widgets.get("/w/items", headers=KEY)

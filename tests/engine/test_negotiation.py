@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from alertmock.negotiation import _negotiate
+from alertmock.contract.negotiation import _negotiate
 
 from .conftest import KEY
 

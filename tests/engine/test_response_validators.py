@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from connexion.exceptions import NonConformingResponseBody
 
-from alertmock.validation import NDJSONResponseBodyValidator, XMLResponseBodyValidator
+from alertmock.framework.validators import NDJSONResponseBodyValidator, XMLResponseBodyValidator
 
 LINE = {"type": "object", "required": ["sequence"], "properties": {"sequence": {"type": "integer"}}}
 ITEM = {

@@ -35,7 +35,7 @@ def test_operation_without_handler_answers_its_example(widgets) -> None:
     response = widgets.get("/w/unbuilt")
     assert response.status_code == 200
     assert response.json() == {"ok": True}
-    assert widgets.app.runtime.extras["fallback_operations"] == ["tests.engine.app.not_written_yet.get_unbuilt"]
+    assert widgets.app.runtime.fallback_operations == ["tests.engine.app.not_written_yet.get_unbuilt"]
 
 
 def test_cors_preflight_allows_the_headers_the_contract_names(widgets) -> None:

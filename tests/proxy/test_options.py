@@ -7,7 +7,7 @@ import re
 import pytest
 
 from alertmock.cli import build_parser
-from alertmock.proxy.cli import upstreams_from, vendor_flags
+from alertmock.proxy.command import upstreams_from, vendor_flags
 
 VENDORS = ["tableau", "matatika", "scalingo"]
 

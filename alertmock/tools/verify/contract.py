@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from alertmock.config import DEFAULT_SPEC
+from alertmock.app.config import DEFAULT_SPEC
 from alertmock.tools.verify.errors import VerifyError
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -26,7 +26,7 @@ REVOKES = "x-revokes-credential"
 
 def bundled_document(spec: Path) -> dict[str, Any]:
     """The contract rooted at ``spec`` as one JSON document without any ``$ref``."""
-    from alertmock.contract import Contract
+    from alertmock.contract.document import Contract
 
     # YAML may hold dates or other non-JSON scalars; the wire only ever sees strings for them.
     return json.loads(json.dumps(Contract(spec).resolved, default=str))

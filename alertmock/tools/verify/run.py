@@ -22,11 +22,11 @@ from typing import IO, Any
 
 import httpx
 
-from alertmock.config import DEFAULT_SPEC, Config
+from alertmock.app.config import DEFAULT_SPEC, Config
 from alertmock.tools.verify import coverage as cov
 from alertmock.tools.verify import credentials as creds
 from alertmock.tools.verify import ids as parent_ids
-from alertmock.tools.verify.cli import DEFAULT_PHASES
+from alertmock.tools.verify.command import DEFAULT_PHASES
 from alertmock.tools.verify.contract import Operation, bundled_document, operations, vendor_client
 from alertmock.tools.verify.errors import ExitCode, VerifyError
 from alertmock.tools.verify.plan import PLAN_ENV, Plan
@@ -216,7 +216,7 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         url = opts.url
         mock = app is not None or opts.against_mock
         if app is None and opts.against_mock:
-            from alertmock.app import create_app
+            from alertmock.app.factory import create_app
 
             app = create_app(Config.from_env().with_overrides(spec=opts.spec, seed=opts.seed or 1))
         if app is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from alertmock import xml
+from alertmock.contract import xml
 
 if TYPE_CHECKING:
     import schemathesis

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from alertmock import Config
-from alertmock.contract import Contract
+from alertmock.contract.document import Contract
 from handlers.scalingo import alerts
 from tests.handlers.scalingo._support import (
     CURL_HEADERS,

@@ -376,7 +376,7 @@ def test_a_kept_alert_follows_its_owner_and_view_records() -> None:
 
 async def _a_kept_alert_follows_its_owner_and_view_records() -> None:
     # Only the view (or the owner) is replaced, not the alert: its kept wire form must not answer.
-    from alertmock.memory_store import MemoryState
+    from alertmock.state.memory import MemoryState
     from handlers.tableau import _wire
 
     alert = {"id": "a", "subject": "s", "creatorId": "u", "createdAt": "c", "updatedAt": "u", "frequency": "daily"}

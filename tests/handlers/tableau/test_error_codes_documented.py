@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from alertmock.contract import Contract
+from alertmock.contract.document import Contract
 from handlers.tableau import _faults, errors
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,0 +1,157 @@
+"""A real redis-server for the shared-state tests, and `alertmock serve` processes that use it.
+
+One redis-server per test session, on a free loopback port in a temporary directory, without
+persistence; every test starts from an empty database. Without the binary the tests skip.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json as _json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _command(port: int, line: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+        s.sendall(line)
+        return s.recv(64)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    port = free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(
+        [*command, "--dir", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if _command(port, b"PING\r\n").startswith(b"+PONG"):
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server: int) -> str:
+    """An empty database of the session's redis-server."""
+    assert _command(redis_server, b"FLUSHALL\r\n").startswith(b"+OK")
+    return f"redis://127.0.0.1:{redis_server}/0"
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
+
+    def json(self) -> Any:
+        return _json.loads(self.body)
+
+
+class Served:
+    """`alertmock serve` running in a subprocess; each request on a connection of its own, so
+    that the kernel spreads them over the workers (plain http.client: an httpx client per
+    request costs more than the request)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+        self.process = process
+        self.port = port
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Answer:
+        body = content if json is None else _json.dumps(json).encode()
+        sent = {**(headers or {}), **({"Content-Type": "application/json"} if json is not None else {})}
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            headers = {name.lower(): value for name, value in response.getheaders()}
+            return Answer(response.status, response.read(), headers)
+        finally:
+            connection.close()
+
+    def workers(self) -> list[int]:
+        """The worker processes (children of uvicorn's supervisor that serve)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str) -> Served:
+        port = free_port()
+        with (tmp_path / f"serve-{port}.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "alertmock.cli", "serve", "--port", str(port), *args],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                start_new_session=True,
+            )
+        started.append(process)
+        served = Served(process, port)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"alertmock serve exited: {(tmp_path / f'serve-{port}.log').read_text()}")
+            try:
+                if served.request("GET", "/__mock/health").status_code == 200:
+                    return served
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail("alertmock serve did not answer within 60 s")
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            # Its own process group: the supervisor and its workers go together.
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -3,7 +3,7 @@
 A script counts once (the commands it runs inside the server are MONITOR lines of the "lua"
 client, not counted); so does anything a process sends on its own (the journal's batches), which
 is why a count is taken over a run of requests and divided by them. Used by
-`python -m bench --backends` and by tests/shared_state/test_round_trips.py.
+`python -m bench --backends` and by tests/state/shared/test_round_trips.py.
 """
 
 from __future__ import annotations

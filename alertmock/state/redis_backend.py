@@ -4,23 +4,26 @@ Everything a client can observe lives in Redis, so any request may land on any p
 of one server, replicas behind a load balancer): every session's collections and indexes, the
 sessions themselves (created from the fixtures, idle expiry, maximum count), tokens (they are
 records), the simulated clock's offset, fault rules, the request journal. Each operation that
-reads and then writes is one Lua script (alertmock/state/redis_scripts.lua), atomic on the server, caps
-and eviction included; a request that may write holds its session's lock, so a handler's own
-read-modify-write (get, change, put) is atomic across processes too.
+reads and then writes is one Lua script (alertmock/state/redis_scripts.lua), atomic on the
+server, caps and eviction included; a request's own read-modify-write (get, change, put) is
+atomic across processes too (below).
 
 Round trips, each waited for in sequence, are what a request costs here. Per request: one script
-opens the session (it brings the clock's offset, the fault rules, the session's epoch and kinds'
-versions, takes the write lock for a request that may write, and carries the journal entries
-this process recorded since its last script); reads are answered from the process's cache while
-their kind is unchanged (alertmock/redis_cache.py), else one script each (a list brings its total
-too); a write is one script; a writing request's lock goes back with one more script, carrying
-the journal again. Write requests of one process queue on a local lock and hand the Redis lock
-over to each other (no round trip) for a short while before letting another process have it.
-The journal is batched: entries go with the next script the process sends anyway, or after
-`JOURNAL_FLUSH_SECONDS`; reading it waits that long for every process's entries.
+opens the session (it brings the clock's offset, the fault rules, the session's epoch and, when
+the session was written since, its kinds' versions, and carries the journal entries this process
+recorded since its last script); reads are answered from the process's cache while their kind is
+unchanged (alertmock/state/redis_cache.py), else one script each (a list brings its total too).
+A request that may write is optimistic: its writes wait for its answer to start and go in one
+script that applies them only if every kind it read is unchanged and nobody holds the session's
+lock; otherwise nothing is written and the request runs again holding that lock (writes then go
+straight to Redis). A process hands the lock from one of its requests to the next (no round
+trip) for a short while before letting another process have it. Scripts sent in one turn of the
+event loop go as one pipeline (alertmock/state/redis_pipeline.py). The journal is batched:
+entries go with the next script the process sends anyway, or after `JOURNAL_FLUSH_SECONDS`;
+reading it waits that long for every process's entries.
 
 Redis going away is answered, not crashed on: every call that cannot reach it raises
-`StoreUnavailableError` (a 503 in the vendor's error form, alertmock/store_outage.py), logged
+`StoreUnavailableError` (a 503 in the vendor's error form, alertmock/state/store_outage.py), logged
 once when the store goes and once when it returns; redis-py reconnects on the next call. A
 store that comes back empty (restarted without persistence, flushed) gets the fixtures published
 again by the first process to notice, and each session is re-created from them by the one script

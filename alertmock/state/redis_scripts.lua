@@ -1,4 +1,4 @@
--- The Redis backend's atomic operations (alertmock/redis_store.py loads this file, one function
+-- The Redis backend's atomic operations (alertmock/state/redis_backend.py loads this file, one function
 -- per script: the text between "--@ name" markers, with the helpers prepended). Each script runs
 -- atomically on the server, so read-modify-write, caps and eviction hold across processes.
 --

@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.backends:
         from bench.backends import main as compare_backends
 
-        return compare_backends(["--seconds", str(args.seconds), "--connections", str(args.connections)])
+        return compare_backends(
+            ["--seconds", str(args.seconds), "--connections", str(args.connections), "--rounds", str(args.rounds)]
+        )
     suite = SUITES[args.suite]
     scenarios = [s for s in suite.scenarios if not args.only or args.only.lower() in s.name.lower()]
     if not ensure_wrk():

@@ -15,6 +15,7 @@ from typing import Any
 
 from alertmock.app.context import Runtime
 from alertmock.state.state_file import load_sessions, save_sessions
+from alertmock.state.store_outage import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,13 @@ def lifespan(runtime: Runtime) -> Callable[[Any], AbstractAsyncContextManager[No
         finally:
             runtime.ready = False
             if state_file is not None:
-                saved = await save_sessions(runtime.sessions, state_file)
-                logger.warning("alertmock: %d session(s) saved to %s", saved, state_file)
+                try:
+                    saved = await save_sessions(runtime.sessions, state_file)
+                except StoreUnavailableError:
+                    # The file keeps what it held: better than nothing written over it.
+                    logger.error("alertmock: the state store is unreachable: %s left as it was", state_file)
+                else:
+                    logger.warning("alertmock: %d session(s) saved to %s", saved, state_file)
             await runtime.sessions.close()  # a shared backend's connections
 
     return run

@@ -18,6 +18,7 @@ from alertmock.errors import ApiError, BadRequestError, NotFoundError
 from alertmock.state.faults import FaultRule
 from alertmock.state.journal import Query
 from alertmock.state.store import Record, State
+from alertmock.state.store_outage import StoreUnavailableError
 
 
 async def _summary(state: State) -> dict[str, Any]:
@@ -26,6 +27,11 @@ async def _summary(state: State) -> dict[str, Any]:
 
 async def get_health() -> Response:
     runtime = current_runtime()
+    # Liveness: the process answers even when its state store does not (readiness says 503).
+    try:
+        sessions, store = await runtime.sessions.names(), "up"
+    except StoreUnavailableError:
+        sessions, store = [], "down"
     return respond(
         {
             "status": "ok",
@@ -33,8 +39,9 @@ async def get_health() -> Response:
             "operations": len(runtime.contract.operations),
             "fallback_operations": list(runtime.fallback_operations),
             "engine": runtime.engine,
-            "sessions": await runtime.sessions.names(),
+            "sessions": sessions,
             "state": "memory" if runtime.config.state == MEMORY_STATE else "redis",
+            "store": store,
             "process": os.getpid(),
         }
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import cast
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request, cookie_parser
@@ -26,12 +27,14 @@ from alertmock.framework import routed_operation_id
 from alertmock.layers.edge import drop_connection
 from alertmock.layers.error_boundary import render
 from alertmock.state.journal import MAX_BODY_BYTES, MAX_BODY_CHARS, Entry, bounded
-from alertmock.state.store import DEFAULT_SESSION
+from alertmock.state.store import DEFAULT_SESSION, RetryHoldingLock, State
+from alertmock.state.store_outage import StoreUnavailableError
 
 SESSION_HEADER = "x-mock-session"
 SESSION_COOKIE = "X-Mock-Session"
 _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
+HEALTH_PATH = f"{CONTROL_PREFIX}/health"
 # Connexion's Swagger UI (as `create_app` mounts it) and the contract it serves to the UI.
 _SWAGGER_UI = "/ui"
 _CONTRACT_DOCUMENTS = frozenset(("/openapi.json", "/openapi.yaml"))
@@ -71,9 +74,16 @@ class EngineMiddleware:
             scope = {**scope, "path": path}
         session = seen.session or DEFAULT_SESSION
         sessions = self.runtime.sessions
-        state = await sessions.open(session)
         writes = scope["method"] not in _SAFE_METHODS
-        if _is_the_mocks_own(path):
+        own = _is_the_mocks_own(path)
+        try:
+            # A write may take its session's lock with the open, unless a requested delay would
+            # hold the session's other writes behind it.
+            state = await sessions.open(session, writing=writes)
+        except StoreUnavailableError as error:
+            await self._unavailable(scope, receive, send, session, own, error)
+            return
+        if own:
             if seen.has_body and path.startswith(CONTROL_PREFIX):
                 scope = _as_json(scope, seen.content_type)
             bind(self.runtime, scope, session, state)
@@ -85,6 +95,7 @@ class EngineMiddleware:
             return
         # One object per request: the `send` that notes the answer, and what the journal records.
         exchange = _Exchange(self, scope, session, send)
+        body = b""
         try:
             try:
                 bound = bind(self.runtime, scope, session, state)
@@ -119,6 +130,15 @@ class EngineMiddleware:
                 await render(Request(scope), error, self.runtime)(scope, receive, exchange)
                 return
             if writes:
+                if sessions.optimistic:
+                    # Writes held until the answer starts, applied if what was read is unchanged.
+                    exchange.settling = state
+                    try:
+                        await self.app(scope, receive, exchange)
+                        return
+                    except RetryHoldingLock:
+                        exchange.again()
+                        receive = _Replay(body, receive)
                 # Another process may serve the same session: the handler's reads and writes hold together.
                 async with sessions.writing(session):
                     await self.app(scope, receive, exchange)
@@ -127,6 +147,19 @@ class EngineMiddleware:
         finally:
             if not exchange.journaled:
                 await exchange.journal()
+
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, session: str, own: bool, error: StoreUnavailableError
+    ) -> None:
+        """The state store cannot be reached: the vendors' routes answer the 503 in their error
+        form (journaled, sent when the store is back); liveness answers that the process is up."""
+        bind(self.runtime, scope, session, cast(State, None))
+        if scope["path"] == HEALTH_PATH:
+            await self.app(scope, receive, send)
+        elif own:
+            await render(Request(scope), error, self.runtime)(scope, receive, send)
+        else:
+            await render(Request(scope), error, self.runtime)(scope, receive, _Exchange(self, scope, session, send))
 
     async def _read_body(self, declared: str | None, receive: Receive) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
@@ -161,11 +194,13 @@ class _Exchange:
         "journaled",
         "kept",
         "preferences",
+        "replaced",
         "request_headers",
         "response_headers",
         "scope",
         "send",
         "session",
+        "settling",
         "started",
         "status",
     )
@@ -186,8 +221,31 @@ class _Exchange:
         self.answer: list[bytes] = []
         self.kept = 0
         self.preferences: Preferences | None = None
+        self.settling: State | None = None
+        self.replaced = False
+
+    def again(self) -> None:
+        """Nothing was sent (the first attempt's writes did not hold): the request runs again."""
+        self.settling = None
+        self.status, self.response_headers, self.answer, self.kept = 0, [], [], 0
 
     async def __call__(self, message: Message) -> None:
+        if self.settling is not None and message["type"] == "http.response.start":
+            state, self.settling = self.settling, None
+            try:
+                await state.settle()
+            except ApiError as error:
+                # The writes could not be applied (the store went away): that error is the answer,
+                # in place of the handler's, whose messages are dropped. Raised from here, past a
+                # framework layer that saw the answer start, it would have become a 500.
+                self.replaced = True
+                await render(Request(self.scope), error, self.engine.runtime)(self.scope, _no_body, self.forward)
+                return
+        if self.replaced:
+            return
+        await self.forward(message)
+
+    async def forward(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.body":
             chunk = message.get("body", b"")
@@ -234,6 +292,10 @@ class _Exchange:
                 violations=extensions.get(VIOLATIONS_EXTENSION),
             )
         )
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _is_the_mocks_own(path: str) -> bool:

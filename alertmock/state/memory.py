@@ -168,7 +168,7 @@ class MemorySessions(Sessions):
         self._monotonic = monotonic
         self._states: OrderedDict[str, tuple[MemoryState, float]] = OrderedDict()
 
-    async def open(self, name: str = DEFAULT_SESSION) -> MemoryState:
+    async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> MemoryState:
         return self.get(name)
 
     def get(self, name: str = DEFAULT_SESSION) -> MemoryState:

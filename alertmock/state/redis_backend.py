@@ -4,53 +4,97 @@ Everything a client can observe lives in Redis, so any request may land on any p
 of one server, replicas behind a load balancer): every session's collections and indexes, the
 sessions themselves (created from the fixtures, idle expiry, maximum count), tokens (they are
 records), the simulated clock's offset, fault rules, the request journal. Each operation that
-reads and then writes is one Lua script (alertmock/state/redis_scripts.lua), atomic on the server, caps
-and eviction included; a request that may write holds its session's lock, so a handler's own
-read-modify-write (get, change, put) is atomic across processes too.
+reads and then writes is one Lua script (alertmock/state/redis_scripts.lua), atomic on the
+server, caps and eviction included; a request's own read-modify-write (get, change, put) is
+atomic across processes too (below).
 
-Per request the cost is one script to open the session (it also brings the clock's offset and
-the session's fault rules) plus a round trip per store call. One Redis, not a Redis Cluster (the
-scripts touch keys they compute).
+Round trips, each waited for in sequence, are what a request costs here. Per request: one script
+opens the session (it brings the clock's offset, the fault rules, the session's epoch and, when
+the session was written since, its kinds' versions, and carries the journal entries this process
+recorded since its last script); reads are answered from the process's cache while their kind is
+unchanged (alertmock/state/redis_cache.py), else one script each (a list brings its total too).
+A request that may write is optimistic: its writes wait for its answer to start and go in one
+script that applies them only if every kind it read is unchanged and nobody holds the session's
+lock; otherwise nothing is written and the request runs again holding that lock (writes then go
+straight to Redis). A process hands the lock from one of its requests to the next (no round
+trip) for a short while before letting another process have it. Scripts sent in one turn of the
+event loop go as one pipeline (alertmock/state/redis_pipeline.py). The journal is batched:
+entries go with the next script the process sends anyway, or after `JOURNAL_FLUSH_SECONDS`;
+reading it waits that long for every process's entries.
+
+Redis going away is answered, not crashed on: every call that cannot reach it raises
+`StoreUnavailableError` (a 503 in the vendor's error form, alertmock/state/store_outage.py), logged
+once when the store goes and once when it returns; redis-py reconnects on the next call. A
+store that comes back empty (restarted without persistence, flushed) gets the fixtures published
+again by the first process to notice, and each session is re-created from them by the one script
+that opens it, so exactly once whatever the number of processes. One Redis, not a Redis Cluster
+(the scripts touch keys they compute).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import logging
 import secrets
 import time
-import weakref
-from collections.abc import AsyncIterator, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import orjson
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from alertmock.contract.generation import Generator
 from alertmock.state.clock import Clock
 from alertmock.state.faults import FaultRule, Faults
 from alertmock.state.ids import Ids
 from alertmock.state.journal import Entry, Journal, Query
+from alertmock.state.redis_cache import MAX_SESSIONS, MISSING, Caches, SessionCache
+from alertmock.state.redis_pipeline import Pipelined
 from alertmock.state.store import (
     DEFAULT_SESSION,
     Record,
+    RetryHoldingLock,
     Sessions,
     Snapshot,
     State,
     Where,
     where_field,
 )
+from alertmock.state.store_outage import Outage, StoreUnavailableError
+
+logger = logging.getLogger("alertmock.state")
 
 SCRIPTS = Path(__file__).with_name("redis_scripts.lua")
 # How long a session's write lock outlives a process that died holding it.
 LOCK_SECONDS = 5.0
+_LOCK_MS = int(LOCK_SECONDS * 1000)
+# A process hands its session lock from one of its write requests to the next (no round trip)
+# at most this many times or this long, then lets other processes have it.
+HANDOFFS = 32
+HANDOFF_SECONDS = 0.25
+# Journal entries wait at most this long for a script to ride with before going on their own.
+JOURNAL_FLUSH_SECONDS = 0.02
+# Connection refused is immediate; an unreachable host is given this long.
+CONNECT_TIMEOUT_SECONDS = 1.0
+COMMAND_TIMEOUT_SECONDS = 5.0
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError, TimeoutError)
 _SESSIONS = "am:sessions"
 _CLOCK = "am:clock"
 _JOURNAL = "am:journal"
+T = TypeVar("T")
 
 
 def is_redis_url(state: str) -> bool:
@@ -71,70 +115,195 @@ def _load_scripts() -> dict[str, str]:
 
 
 class _Scripts:
-    def __init__(self, client: redis.Redis) -> None:
+    """The scripts, and the one place every call to Redis goes through (`guard`): what cannot
+    reach the store becomes a `StoreUnavailableError`."""
+
+    def __init__(self, client: redis.Redis, outage: Outage) -> None:
         self._scripts = {name: client.register_script(text) for name, text in _load_scripts().items()}
+        self._outage = outage
+        self._pipelined = Pipelined(client)
 
     async def __call__(self, name: str, *args: Any) -> Any:
-        return await self._scripts[name](keys=[], args=list(args))
+        return await self.guard(self._pipelined(self._scripts[name], list(args)))
+
+    async def guard(self, call: Awaitable[T]) -> T:
+        try:
+            answer = await call
+        except _UNREACHABLE as error:
+            raise self._outage.failed(error) from None
+        if self._outage.down:
+            self._outage.answered()
+        return answer
 
 
 def _prefix(session: str) -> str:
     return f"am:s:{session}:"
 
 
+# The state the current request opened (the middleware opens, then holds `writing`, in one task).
+_OPENED: ContextVar[RedisState | None] = ContextVar("alertmock_redis_opened", default=None)
+
+
 class RedisState(State):
-    """One request's view of a session (the middleware opens one per request). Records it has
-    read or written are remembered for the rest of the request: a handler asks for the caller's
-    user, then for the same user as an alert's owner, and each round trip counts."""
+    """One request's view of a session (the middleware opens one per request): the session's
+    epoch and kinds' versions as the open (or the lock) read them, against which the process's
+    cache answers reads of unchanged kinds.
 
-    __slots__ = ("_backend", "_prefix", "_seen")
+    Opened for a request that may write, it is optimistic until the request holds the session's
+    lock: it notes the version of every kind it reads, holds its writes (reading them back
+    itself), and `settle` sends them in one script that applies them only if none of those kinds
+    changed meanwhile; if one did, nothing is written and the request runs again holding the
+    lock (`RetryHoldingLock`). A request that reads a list or count of a kind it has written, or
+    reads a kind at two versions, goes the locked way at once."""
 
-    def __init__(self, backend: RedisSessions, session: str) -> None:
+    __slots__ = ("_backend", "_prefix", "_read", "_writes", "cache", "name", "optimistic", "versions")
+
+    def __init__(
+        self, backend: RedisSessions, name: str, epoch: bytes, versions: dict[str, int], optimistic: bool = False
+    ) -> None:
         self._backend = backend
-        self._prefix = _prefix(session)
-        self._seen: dict[tuple[str, str], Record | None] = {}
+        self.name = name
+        self._prefix = _prefix(name)
+        self.cache: SessionCache = backend.caches.at(name, epoch)
+        self.versions = versions
+        self.optimistic = optimistic
+        self._read: dict[str, int] = {}
+        # (kind, id) -> the record written (None: deleted), in the order written.
+        self._writes: dict[tuple[str, str], Record | None] = {}
+
+    def adopt(self, epoch: bytes, versions: dict[str, int]) -> None:
+        self.cache = self._backend.caches.at(self.name, epoch)
+        self.versions = versions
+
+    def locked(self) -> None:
+        """The request holds the session's lock now: reads and writes go straight to Redis."""
+        self.optimistic = False
+        self._read.clear()
+        self._writes.clear()
+
+    def _read_at(self, kind: str, version: int) -> None:
+        # A read that found the kind newer than the open did (another process wrote since):
+        # the rest of this request reads at the newer version.
+        if version > self.versions.get(kind, 0):
+            self.versions[kind] = version
+        if self.optimistic:
+            self._noted(kind, version)
+
+    def _noted(self, kind: str, version: int) -> None:
+        if kind not in self._read and self._backend.lock_held(self.name):
+            # This process's requests are queued on the session's lock: a commit now would be
+            # refused (the lock is held), so go and queue at once instead of trying.
+            raise RetryHoldingLock
+        seen = self._read.setdefault(kind, version)
+        if seen != version:
+            raise RetryHoldingLock  # two reads of one kind disagree: not one state of the session
 
     async def get(self, kind: str, id: str) -> Record | None:
-        key = (kind, id)
-        if key in self._seen:
-            return self._seen[key]
-        raw = await self._backend.client.hget(f"{self._prefix}r:{kind}", id)
+        if self.optimistic:
+            written = self._writes.get((kind, id), MISSING)
+            if written is not MISSING:
+                return cast(Record | None, written)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.record(kind, version, id)
+        if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
+            return cast(Record | None, cached)
+        version, raw = await self._backend.scripts("get", self._prefix, kind, id)
         record = None if raw is None else cast(Record, orjson.loads(raw))
-        self._seen[key] = record
+        self._read_at(kind, version)
+        self.cache.keep_record(kind, version, id, record)
         return record
+
+    def _whole_kind(self, kind: str) -> None:
+        if self.optimistic and any(written == kind for written, _ in self._writes):
+            raise RetryHoldingLock  # a list of what this request has written: read it under the lock
 
     async def list(
         self, kind: str, *, where: Where | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Record]:
+        self._whole_kind(kind)
         field, value = where_field(where) if where is not None else ("", "")
         stop = -1 if limit is None else offset + limit - 1
         if limit == 0:
             return []
-        raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
+        key = ("l", field, value, offset, stop)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.derived(kind, version, key)
+        if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
+            return list(cached)
+        version, total, *raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
         records = [orjson.loads(raw) for raw in raws if raw is not None]
-        for record in records:
-            self._seen[(kind, str(record["id"]))] = record
-        return records
+        self._read_at(kind, version)
+        self.cache.keep_derived(kind, version, key, records)
+        self.cache.keep_derived(kind, version, ("c", field, value), int(total))
+        return list(records)
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
+        self._whole_kind(kind)
         field, value = where_field(where) if where is not None else ("", "")
-        return int(await self._backend.scripts("count", self._prefix, kind, field, value))
+        key = ("c", field, value)
+        version = self.versions.get(kind, 0)
+        cached = self.cache.derived(kind, version, key)
+        if cached is not MISSING:
+            if self.optimistic:
+                self._noted(kind, version)
+            return int(cached)
+        version, total = await self._backend.scripts("count", self._prefix, kind, field, value)
+        self._read_at(kind, version)
+        self.cache.keep_derived(kind, version, key, int(total))
+        return int(total)
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
-        await self._backend.scripts("put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap)
-        # Not remembered: at the cap the put may have evicted records this request saw.
-        self._seen.clear()
+        if self.optimistic:
+            self._writes.pop((kind, id), None)  # in the order of the last write of each record
+            self._writes[(kind, id)] = record
+            return record
+        version, evicted = await self._backend.scripts(
+            "put", self._prefix, kind, id, orjson.dumps(record), self._backend.cap
+        )
+        self.versions[kind] = version
+        self.cache.wrote(kind, version, id, record, only_that=not evicted)
         return record
 
     async def delete(self, kind: str, id: str) -> Record | None:
-        raw = await self._backend.scripts("delete", self._prefix, kind, id)
-        self._seen.pop((kind, id), None)
+        if self.optimistic:
+            old = await self.get(kind, id)
+            self._writes.pop((kind, id), None)
+            self._writes[(kind, id)] = None
+            return old
+        version, raw = await self._backend.scripts("delete", self._prefix, kind, id)
+        self.versions[kind] = version
+        self.cache.wrote(kind, version, id, None, only_that=True)
         return None if raw is None else cast(Record, orjson.loads(raw))
 
+    async def settle(self) -> None:
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, {}
+        args: list[Any] = [self._prefix, self._backend.cap, self.cache.epoch, len(self._read)]
+        for kind, version in self._read.items():
+            args += [kind, version]
+        for (kind, id), record in writes.items():
+            args += ["d", kind, id, ""] if record is None else ["p", kind, id, orjson.dumps(record)]
+        applied = await self._backend.scripts("commit", *args)
+        if applied[0] == 0:
+            raise RetryHoldingLock
+        for ((kind, id), record), version, evicted in zip(writes.items(), applied[1::2], applied[2::2], strict=True):
+            self.versions[kind] = version
+            self.cache.wrote(kind, version, id, record, only_that=not evicted)
+
     async def kinds(self) -> list[str]:
-        return [kind.decode() for kind in await self._backend.client.zrange(f"{self._prefix}kinds", 0, -1)]
+        if self.optimistic and self._writes:
+            raise RetryHoldingLock
+        raw = await self._backend.scripts.guard(self._backend.client.zrange(f"{self._prefix}kinds", 0, -1))
+        return [kind.decode() for kind in raw]
 
     async def export(self) -> Snapshot:
+        if self.optimistic and self._writes:
+            raise RetryHoldingLock
         flat = await self._backend.scripts("export", self._prefix)
         snapshot: Snapshot = {}
         i = 0
@@ -145,31 +314,37 @@ class RedisState(State):
         return snapshot
 
     async def load(self, snapshot: Mapping[str, list[Record]]) -> None:
-        args: list[Any] = [self._prefix, self._backend.cap]
+        if self.optimistic:
+            raise RetryHoldingLock
+        epoch = self._backend.new_epoch()
+        args: list[Any] = [self._prefix, self._backend.cap, epoch]
         for kind, records in snapshot.items():
             args += [kind, len(records)]
             for record in records:
                 args += [str(record["id"]), orjson.dumps(record)]
         await self._backend.scripts("load", *args)
-        self._seen.clear()
+        self.adopt(epoch.encode(), {})
 
 
 class RedisClock(Clock):
     """The simulated clock every process agrees on: the first process's origin and speed (kept in
     Redis), wall time between processes, and one shared offset moved by ``POST /__mock/clock``."""
 
-    def __init__(self, local: Clock, client: redis.Redis) -> None:
+    def __init__(self, local: Clock, scripts: _Scripts, client: redis.Redis) -> None:
         super().__init__(start=local.start, speed=local.speed)
+        self._scripts = scripts
         self._client = client
         self._wall = time.time()
 
     def now(self) -> datetime:
         return self._origin + timedelta(seconds=(time.time() - self._wall) * self.speed) + self._offset
 
-    async def agree(self) -> None:
-        mine = orjson.dumps({"origin": self._origin.timestamp(), "wall": self._wall, "speed": self.speed})
-        await self._client.hsetnx(_CLOCK, "spec", mine)
-        agreed = orjson.loads(await self._client.hget(_CLOCK, "spec"))
+    def spec(self) -> bytes:
+        """This process's origin and speed, offered to the others (the first one offered is kept)."""
+        return orjson.dumps({"origin": self._origin.timestamp(), "wall": self._wall, "speed": self.speed})
+
+    def adopt(self, spec: bytes) -> None:
+        agreed = orjson.loads(spec)
         self._origin = datetime.fromtimestamp(agreed["origin"], UTC)
         self._wall, self.speed = agreed["wall"], agreed["speed"]
 
@@ -177,15 +352,16 @@ class RedisClock(Clock):
         self._offset = timedelta(seconds=offset)
 
     async def advance(self, seconds: float) -> None:
-        self.observe(float(await self._client.incrbyfloat(f"{_CLOCK}:offset", seconds)))
+        self.observe(float(await self._scripts.guard(self._client.incrbyfloat(f"{_CLOCK}:offset", seconds))))
 
 
 class RedisFaults(Faults):
     """Rules in Redis per session; each process judges with the rules its last request of the
     session brought (the session's open script reads them)."""
 
-    def __init__(self, client: redis.Redis, seed: int | None) -> None:
+    def __init__(self, scripts: _Scripts, client: redis.Redis, seed: int | None) -> None:
         super().__init__(seed)
+        self._scripts = scripts
         self._client = client
         self._seen: dict[str, bytes] = {}
 
@@ -201,16 +377,16 @@ class RedisFaults(Faults):
 
     async def set(self, session: str, rules: list[FaultRule]) -> None:
         raw = orjson.dumps([rule.as_json() for rule in rules])
-        await self._client.set(f"{_prefix(session)}faults", raw)
+        await self._scripts.guard(self._client.set(f"{_prefix(session)}faults", raw))
         self.observe(session, raw)
 
     async def get(self, session: str) -> list[FaultRule]:
-        raw = await self._client.get(f"{_prefix(session)}faults")
+        raw = await self._scripts.guard(self._client.get(f"{_prefix(session)}faults"))
         self.observe(session, raw or b"")
         return list(self._rules.get(session, []))
 
     async def clear(self, session: str) -> None:
-        await self._client.delete(f"{_prefix(session)}faults")
+        await self._scripts.guard(self._client.delete(f"{_prefix(session)}faults"))
         self.observe(session, b"")
 
 
@@ -229,22 +405,62 @@ class _Stored:
 
 class RedisJournal(Journal):
     """One list in Redis for every process, bounded as the in-memory journal is; entries are
-    stored as the JSON they are read as (formatted when recorded: Redis holds bytes)."""
+    stored as the JSON they are read as (formatted when recorded: Redis holds bytes).
+
+    Recording sends nothing: entries wait in the process, bounded, for the next script it sends
+    anyway (a session's open, a lock's release) or `JOURNAL_FLUSH_SECONDS`, whichever comes
+    first, and are kept while the store is unreachable. Reading first sends this process's and
+    waits as long for the others' to arrive."""
 
     def __init__(self, client: redis.Redis, scripts: _Scripts, size: int) -> None:
         super().__init__(size)
         self._client = client
         self._scripts = scripts
-        self._size = size
+        self.size = size
+        self._pending: list[bytes] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     async def record(self, entry: Entry) -> None:
         data = self.shown(entry)  # Redis holds what readers get: no credential in clear
         del data["id"]
-        entry.id = int(await self._scripts("journal_record", orjson.dumps(data), self._size))
+        self._pending.append(orjson.dumps(data))
+        if len(self._pending) > self.size:
+            del self._pending[: len(self._pending) - self.size]
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(JOURNAL_FLUSH_SECONDS, self._flush_soon)
+
+    def take(self) -> list[bytes]:
+        """The entries waiting, for a script about to be sent (give them back if it fails)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def give_back(self, entries: list[bytes]) -> None:
+        self._pending[:0] = entries
+        if len(self._pending) > self.size:
+            del self._pending[: len(self._pending) - self.size]
+
+    def _flush_soon(self) -> None:
+        self._timer = None
+        if self._pending:
+            task = asyncio.get_running_loop().create_task(self.flush())
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
+
+    async def flush(self) -> None:
+        entries = self.take()
+        if not entries:
+            return
+        try:
+            await self._scripts("journal_record", self.size, *entries)
+        except StoreUnavailableError:
+            self.give_back(entries)  # sent with the first script that gets through
 
     async def entries(self, query: Query) -> list[dict[str, Any]]:
+        await self.flush()
+        await asyncio.sleep(2 * JOURNAL_FLUSH_SECONDS)
         stored = []
-        for raw in await self._client.lrange(_JOURNAL, 0, -1):
+        for raw in await self._scripts.guard(self._client.lrange(_JOURNAL, 0, -1)):
             id, _, text = raw.partition(b" ")
             data = {"id": int(id), **orjson.loads(text)}
             when = datetime.fromisoformat(data["time"].replace("Z", "+00:00"))
@@ -255,13 +471,42 @@ class RedisJournal(Journal):
         return [s.data for s in cast(list[_Stored], query.page(cast(list[Entry], matching)))]
 
     async def clear(self, session: str) -> int:
+        await self.flush()
         return int(await self._scripts("journal_clear", session))
+
+
+class _Holding:
+    """One session's write lock as this process sees it: whether one of its requests holds the
+    Redis lock (and with which token), the requests queued behind it, and what the holder knows
+    of the session (epoch, versions), handed over with the lock."""
+
+    __slots__ = ("epoch", "handoffs", "held", "since", "token", "versions", "waiters")
+
+    def __init__(self) -> None:
+        self.held = False
+        self.token = ""
+        self.since = 0.0
+        self.handoffs = 0
+        self.epoch = b""
+        self.versions: dict[str, int] = {}
+        self.waiters: deque[asyncio.Future[bool]] = deque()
+
+    def wake(self, handed: bool) -> bool:
+        """The next waiter still waiting: handed the lock (True) or told to take it (False)."""
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(handed)
+                return True
+        return False
 
 
 class RedisSessions(Sessions):
     """Sessions in Redis. Each process, on its first request, publishes the fixtures new sessions
     are made from, agrees on the clock, and (with ``--seed``) takes a worker number so that the
     ids it generates cannot collide with another process's."""
+
+    optimistic = True
 
     def __init__(
         self,
@@ -278,77 +523,204 @@ class RedisSessions(Sessions):
         seed: int | None,
     ) -> None:
         self.url = url
-        self.client = redis.Redis.from_url(url)
-        self.scripts = _Scripts(self.client)
+        # One quick retry (a connection the server closed when it restarted), then a 503.
+        self.client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            socket_timeout=COMMAND_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 1),
+        )
+        self.outage = Outage(url.rsplit("@", 1)[-1])
+        self.scripts = _Scripts(self.client, self.outage)
         self.cap = cap
         self._fixtures = fixtures
         self._max_sessions = max_sessions
         self._idle_ms = int(idle_seconds * 1000)
         self.ids, self.generator, self._seed = ids, generator, seed
-        self.clock = RedisClock(clock, self.client)
-        self.faults = RedisFaults(self.client, seed)
+        self.clock = RedisClock(clock, self.scripts, self.client)
+        self.faults = RedisFaults(self.scripts, self.client, seed)
         self.journal = RedisJournal(self.client, self.scripts, journal_size)
+        self.caches = Caches()
+        self._epochs = itertools.count(1)
+        self._process = secrets.token_hex(6)
         self._started = False
         self._starting = asyncio.Lock()
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._holdings: dict[str, _Holding] = {}
+        # Per session, the last "epoch/writes" a script answered and the kinds' versions it meant.
+        self._parsed: dict[str, tuple[bytes, dict[str, int]]] = {}
+
+    def lock_held(self, name: str) -> bool:
+        holding = self._holdings.get(name)
+        return holding is not None and holding.held
+
+    def new_epoch(self) -> str:
+        return f"{self._process}:{next(self._epochs)}"
+
+    async def _publish(self) -> None:
+        """The fixtures new sessions are made from, and this process's clock if none is agreed."""
+        args: list[Any] = [self.clock.spec()]
+        for kind, records in self._fixtures.items():
+            args += [kind, len(records)]
+            args += [part for r in records for part in (str(r["id"]), orjson.dumps(r))]
+        self.clock.adopt(await self.scripts("publish", *args))
 
     async def _start(self) -> None:
         async with self._starting:
             if self._started:
                 return
-            async with self.client.pipeline(transaction=True) as publish:
-                old = [kind.decode() for kind in await self.client.lrange("am:fx:kinds", 0, -1)]
-                publish.delete("am:fx:kinds", *(f"am:fx:{kind}" for kind in old))
-                for kind, records in self._fixtures.items():
-                    publish.rpush("am:fx:kinds", kind)
-                    flat = [part for r in records for part in (str(r["id"]), orjson.dumps(r))]
-                    if flat:
-                        publish.rpush(f"am:fx:{kind}", *flat)
-                await publish.execute()
-            await self.clock.agree()
+            await self._publish()
             if self._seed is not None:
-                worker = await self.client.incr("am:workers")
+                worker = await self.scripts.guard(self.client.incr("am:workers"))
                 self.ids.reseed(f"{self._seed}:{worker}")
                 self.generator.reseed(f"{self._seed}:{worker}")
             self._started = True
 
-    async def open(self, name: str = DEFAULT_SESSION) -> RedisState:
+    async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> RedisState:
         if not self._started:
             await self._start()
-        now_ms = int(time.time() * 1000)
-        _, offset, faults = await self.scripts(
-            "open", name, now_ms, self._idle_ms, self._max_sessions, self.cap, DEFAULT_SESSION
-        )
+        entries = self.journal.take()
+        try:
+            opened = await self._open(name, entries)
+            if opened[0] == -1:
+                # The store lost everything (restarted empty, flushed): publish the fixtures again
+                # and open; the script creates the session once, whichever process gets there first.
+                await self._publish()
+                opened = await self._open(name, [])
+        except StoreUnavailableError:
+            self.journal.give_back(entries)
+            raise
+        created, offset, faults, _, flat = opened
+        if created == 1 and name == DEFAULT_SESSION and self.caches.known(name):
+            logger.warning(
+                "state store had lost session %r (Redis restarted empty or flushed): re-created from the fixtures"
+                " (what it held, including what --state-file loaded at start-up, is gone)",
+                name,
+            )
         self.clock.observe(float(offset))
         self.faults.observe(name, faults)
-        return RedisState(self, name)
+        epoch, versions = await self._versions(name, flat)
+        state = RedisState(self, name, epoch, versions, optimistic=writing)
+        _OPENED.set(state)
+        return state
+
+    async def _open(self, name: str, entries: list[bytes]) -> list[Any]:
+        return cast(
+            list[Any],
+            await self.scripts(
+                "open",
+                name,
+                int(time.time() * 1000),
+                self._idle_ms,
+                self._max_sessions,
+                self.cap,
+                DEFAULT_SESSION,
+                self.new_epoch(),
+                "",  # no lock taken here: writes are optimistic until `writing`
+                _LOCK_MS,
+                self._parsed.get(name, (b"",))[0],
+                self.journal.size,
+                *entries,
+            ),
+        )
+
+    async def _versions(self, name: str, reply: list[Any]) -> tuple[bytes, dict[str, int]]:
+        """The epoch and kinds' versions a script returned: {epoch, writes, "kind version ..."},
+        the last part left out when the caller said it knew this epoch and write count."""
+        epoch, writes, flat = reply
+        key = epoch + b"/" + writes
+        if flat is None:
+            known = self._parsed.get(name)
+            if known is not None and known[0] == key:
+                return epoch, dict(known[1])
+            epoch, writes, flat = await self.scripts("versions", _prefix(name))
+            key = epoch + b"/" + writes
+        parts = flat.split(b" ")
+        versions = {parts[i].decode(): int(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]}
+        if len(self._parsed) >= MAX_SESSIONS:
+            self._parsed.clear()
+        self._parsed[name] = (key, versions)
+        return epoch, dict(versions)
 
     async def reset(self, name: str = DEFAULT_SESSION) -> RedisState:
-        await self.scripts("reset", name, int(time.time() * 1000), self.cap)
-        return RedisState(self, name)
+        epoch = self.new_epoch()
+        await self.scripts("reset", name, int(time.time() * 1000), self.cap, epoch)
+        opened = _OPENED.get()
+        if opened is not None and opened.name == name:
+            opened.adopt(epoch.encode(), {})  # what a lock handover passes on
+        return RedisState(self, name, epoch.encode(), {})
 
     async def names(self) -> list[str]:
-        return [name.decode() for name in await self.client.zrange(_SESSIONS, 0, -1)]
+        return [name.decode() for name in await self.scripts.guard(self.client.zrange(_SESSIONS, 0, -1))]
 
     def writing(self, name: str) -> AbstractAsyncContextManager[None]:
         return self._locked(name)
 
     @contextlib.asynccontextmanager
     async def _locked(self, name: str) -> AsyncIterator[None]:
-        # Requests of this process queue on a local lock, so only one per process polls Redis.
-        local = self._locks.get(name)
-        if local is None:
-            local = self._locks[name] = asyncio.Lock()
-        async with local:
-            key, token = f"{_prefix(name)}lock", secrets.token_hex(8)
-            pause = 0.0005
-            while not await self.client.set(key, token, nx=True, px=int(LOCK_SECONDS * 1000)):
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 0.01)
+        state = _OPENED.get()
+        if state is None or state.name != name:
+            state = RedisState(self, name, b"", {})  # a caller outside a request: reads uncached
+        holding = self._holdings.get(name)
+        if holding is None:
+            holding = self._holdings[name] = _Holding()
+        state.locked()
+        if holding.held:
+            waiter = asyncio.get_running_loop().create_future()
+            holding.waiters.append(waiter)
             try:
-                yield
-            finally:
-                await self.scripts("unlock", key, token)
+                handed = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled() and waiter.result():
+                    await self._release(name, holding, state)
+                raise
+            if handed:
+                state.adopt(holding.epoch, dict(holding.versions))
+            else:
+                await self._acquire(name, holding, state)
+        else:
+            await self._acquire(name, holding, state)
+        try:
+            yield
+        finally:
+            await self._release(name, holding, state)
+
+    async def _acquire(self, name: str, holding: _Holding, state: RedisState) -> None:
+        # Marked held while polling: this process's other write requests queue behind this one
+        # instead of polling Redis too.
+        holding.held = True
+        token, pause = secrets.token_hex(8), 0.0005
+        try:
+            while True:
+                taken = await self.scripts("lock", _prefix(name), token, _LOCK_MS, self._parsed.get(name, (b"",))[0])
+                if taken[0] == 1:
+                    break
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.004)
+        except BaseException:
+            holding.held = False
+            holding.wake(False)
+            raise
+        holding.token, holding.since, holding.handoffs = token, time.monotonic(), 0
+        state.adopt(*await self._versions(name, taken[1]))
+
+    async def _release(self, name: str, holding: _Holding, state: RedisState) -> None:
+        # What the holder knows is exact: nobody else wrote the session while it held the lock.
+        holding.epoch, holding.versions = state.cache.epoch, state.versions
+        fresh = holding.handoffs < HANDOFFS and time.monotonic() - holding.since < HANDOFF_SECONDS
+        if fresh and holding.wake(True):
+            holding.handoffs += 1
+            return
+        token, holding.held, holding.token = holding.token, False, ""
+        entries = self.journal.take()
+        try:
+            await self.scripts("unlock", f"{_prefix(name)}lock", token, self.journal.size, *entries)
+        except StoreUnavailableError:
+            # The answer is out already; the lock expires by itself.
+            self.journal.give_back(entries)
+        finally:
+            holding.wake(False)
 
     async def close(self) -> None:
+        with contextlib.suppress(StoreUnavailableError):
+            await self.journal.flush()  # what this process recorded in its last milliseconds
         await self.client.aclose()

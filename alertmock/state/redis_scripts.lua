@@ -1,4 +1,4 @@
--- The Redis backend's atomic operations (alertmock/redis_store.py loads this file, one function
+-- The Redis backend's atomic operations (alertmock/state/redis_backend.py loads this file, one function
 -- per script: the text between "--@ name" markers, with the helpers prepended). Each script runs
 -- atomically on the server, so read-modify-write, caps and eviction hold across processes.
 --
@@ -8,8 +8,15 @@
 --   P.."i:"..kind.."\0"..field.."\0"..value  zset of the ids holding value, scored as in "o"
 --   P.."kinds"      zset kind -> first insertion    P.."seq"       insertion counter
 --   P.."faults"     fault rules JSON                P.."keys"      every key above (to drop S)
+--   P.."epoch"      a token new at each creation, reset or load of S
+--   P.."kv"         hash kind -> version, raised by every write of the kind
+--   P.."lock"       the write lock (a holder's token, with an expiry)
+-- A process caches records it read under (epoch, kind, version): the scripts that open a session
+-- or take its lock return the epoch and every kind's version, so a cached record is used only
+-- while its kind is provably unchanged, whichever process wrote since.
 -- Shared: "am:sessions" zset name -> last use (ms); "am:fx:kinds" list and "am:fx:"..kind list
--- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id".
+-- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id";
+-- "am:seeded" counts the sessions created from the fixtures.
 
 --@ helpers
 local function field_value(record, path)
@@ -24,6 +31,26 @@ end
 
 local function index_key(P, kind, field, value)
   return P .. "i:" .. kind .. "\0" .. field .. "\0" .. value
+end
+
+local function versions(P, known)
+  -- {epoch, writes, "kind version kind version ..."}: what a process's cache is checked against.
+  -- The last part only when the session's write count is not `known` to the caller already
+  -- (the same epoch and count mean the same versions): a read-mostly load gets a short reply.
+  local epoch, writes = redis.call("GET", P .. "epoch") or "", redis.call("HGET", P .. "kv", "") or "0"
+  if epoch .. "/" .. writes == known then return {epoch, writes, false} end
+  local parts = redis.call("HGETALL", P .. "kv")
+  return {epoch, writes, table.concat(parts, " ")}
+end
+
+local function wrote(P, kind)
+  -- A kind's version, and the session's write count (the field "", no kind's name).
+  redis.call("HINCRBY", P .. "kv", kind, 1)
+  redis.call("HINCRBY", P .. "kv", "", 1)
+end
+
+local function version(P, kind)
+  return tonumber(redis.call("HGET", P .. "kv", kind) or "0")
 end
 
 local function reindex(P, kind, id, old, new, score)
@@ -50,6 +77,7 @@ local function delete_one(P, kind, id)
   local old = redis.call("HGET", h, id)
   if not old then return nil end
   reindex(P, kind, id, old, nil, 0)
+  wrote(P, kind)
   redis.call("HDEL", h, id)
   redis.call("ZREM", P .. "o:" .. kind, id)
   return old
@@ -83,6 +111,7 @@ local function put(P, kind, id, record, cap)
     score = redis.call("INCR", P .. "seq")
   end
   reindex(P, kind, id, old, record, score)
+  wrote(P, kind)
   redis.call("HSET", h, id, record)
   if not old then
     redis.call("ZADD", o, score, id)
@@ -90,8 +119,12 @@ local function put(P, kind, id, record, cap)
       redis.call("SADD", P .. "keys", h, o, P .. "f:" .. kind, P .. "ix:" .. kind)
     end
     local size = redis.call("ZCARD", o)
-    if size > cap then evict(P, kind, size - cap) end
+    if size > cap then
+      evict(P, kind, size - cap)
+      return true
+    end
   end
+  return false
 end
 
 local function drop_collections(P)
@@ -108,12 +141,15 @@ end
 local function drop_session(name)
   local P = "am:s:" .. name .. ":"
   for _, key in ipairs(redis.call("SMEMBERS", P .. "keys")) do redis.call("DEL", key) end
-  redis.call("DEL", P .. "keys", P .. "kinds", P .. "seq", P .. "faults")
+  redis.call("DEL", P .. "keys", P .. "kinds", P .. "seq", P .. "faults", P .. "kv", P .. "epoch")
   redis.call("ZREM", "am:sessions", name)
 end
 
-local function create_session(name, cap)
+local function create_session(name, cap, epoch)
   local P = "am:s:" .. name .. ":"
+  redis.call("SET", P .. "epoch", epoch)
+  redis.call("DEL", P .. "kv")
+  redis.call("INCR", "am:seeded")
   for _, kind in ipairs(redis.call("LRANGE", "am:fx:kinds", 0, -1)) do
     local flat = redis.call("LRANGE", "am:fx:" .. kind, 0, -1)
     for i = 1, #flat, 2 do
@@ -151,6 +187,17 @@ local function hmget_all(h, ids)
   return out
 end
 
+local function journal(size, entries, first)
+  -- Entries ARGV[first..], each "<JSON without id>", stored as "<id> <JSON>": batched by the
+  -- process that recorded them and sent along with a script it sends anyway.
+  if first > #entries then return end
+  for i = first, #entries do
+    local id = redis.call("INCR", "am:journal:id")
+    redis.call("RPUSH", "am:journal", id .. " " .. entries[i])
+  end
+  redis.call("LTRIM", "am:journal", -size, -1)
+end
+
 local function ordered_ids(P, kind, field, value)
   -- The zset to read: the collection's order, or the index of field = value.
   if field == "" then return P .. "o:" .. kind end
@@ -159,14 +206,19 @@ local function ordered_ids(P, kind, field, value)
 end
 
 --@ open
--- ARGV: name, now (ms), idle (ms), max sessions, cap, default name.
--- Returns {created, clock offset, fault rules JSON}.
+-- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session,
+-- lock token ("" for a read, or not to lock here), lock ms, the "epoch/writes" the caller knows,
+-- journal size, journal entries...
+-- Returns {status, clock offset, fault rules JSON, locked, versions}: status 1 created, 0 found,
+-- -1 the store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
 local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+journal(tonumber(ARGV[11]), ARGV, 12)
 local created = 0
 if redis.call("ZSCORE", "am:sessions", name) then
   redis.call("ZADD", "am:sessions", now, name)
 else
+  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", 0, {}} end
   for _, old in ipairs(redis.call("ZRANGEBYSCORE", "am:sessions", "-inf", now - idle)) do
     if old ~= default then drop_session(old) end
   end
@@ -178,38 +230,110 @@ else
     if not oldest then break end
     drop_session(oldest)
   end
-  create_session(name, cap)
+  create_session(name, cap, ARGV[7])
   redis.call("ZADD", "am:sessions", now, name)
   created = 1
 end
 local P = "am:s:" .. name .. ":"
-return {created, redis.call("GET", "am:clock:offset") or "0", redis.call("GET", P .. "faults") or ""}
+local faults = redis.call("GET", P .. "faults") or ""
+local locked = 0
+-- Not with fault rules: a delayed write must not hold the session's writes behind it.
+if ARGV[8] ~= "" and (faults == "" or faults == "[]") then
+  if redis.call("SET", P .. "lock", ARGV[8], "NX", "PX", tonumber(ARGV[9])) then locked = 1 end
+end
+return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P, ARGV[10])}
+
+--@ lock
+-- ARGV: P, token, lock ms, known "epoch/writes". Returns {1, versions} when taken, {0} when
+-- another holder has it.
+if redis.call("SET", ARGV[1] .. "lock", ARGV[2], "NX", "PX", tonumber(ARGV[3])) then
+  return {1, versions(ARGV[1], ARGV[4])}
+end
+return {0}
+
+--@ versions
+-- ARGV: P. Returns the session's versions, whatever the caller knows.
+return versions(ARGV[1], "")
+
+--@ publish
+-- ARGV: clock spec JSON, then kind, n, (id, record JSON) x n, kind, ... The fixtures new sessions
+-- are made from, and the clock every process agrees on (kept if present).
+for _, kind in ipairs(redis.call("LRANGE", "am:fx:kinds", 0, -1)) do redis.call("DEL", "am:fx:" .. kind) end
+redis.call("DEL", "am:fx:kinds")
+redis.call("HSETNX", "am:clock", "spec", ARGV[1])
+local i = 2
+while i <= #ARGV do
+  local kind, n = ARGV[i], tonumber(ARGV[i + 1])
+  redis.call("RPUSH", "am:fx:kinds", kind)
+  for j = 0, 2 * n - 1, 1000 do
+    redis.call("RPUSH", "am:fx:" .. kind, unpack(ARGV, i + 2 + j, math.min(i + 1 + j + 1000, i + 1 + 2 * n)))
+  end
+  i = i + 2 + 2 * n
+end
+return redis.call("HGET", "am:clock", "spec")
 
 --@ reset
--- ARGV: name, now (ms), cap.
+-- ARGV: name, now (ms), cap, epoch.
 drop_session(ARGV[1])
-create_session(ARGV[1], tonumber(ARGV[3]))
+create_session(ARGV[1], tonumber(ARGV[3]), ARGV[4])
 redis.call("ZADD", "am:sessions", tonumber(ARGV[2]), ARGV[1])
 return 1
 
+--@ get
+-- ARGV: P, kind, id. Returns {kind's version, record JSON or nil}.
+return {version(ARGV[1], ARGV[2]), redis.call("HGET", ARGV[1] .. "r:" .. ARGV[2], ARGV[3])}
+
 --@ put
--- ARGV: P, kind, id, record JSON, cap.
-put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
-return 1
+-- ARGV: P, kind, id, record JSON, cap. Returns {the kind's version after the write, 1 if it
+-- evicted other records (at the cap), else 0}.
+local evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+return {version(ARGV[1], ARGV[2]), evicted and 1 or 0}
 
 --@ delete
--- ARGV: P, kind, id. Returns the deleted record's JSON, or nil.
-return delete_one(ARGV[1], ARGV[2], ARGV[3])
+-- ARGV: P, kind, id. Returns {kind's version, the deleted record's JSON or nil}.
+local old = delete_one(ARGV[1], ARGV[2], ARGV[3])
+return {version(ARGV[1], ARGV[2]), old or false}
 
 --@ list
 -- ARGV: P, kind, field ("" for none), value, offset, stop (inclusive, -1 for the end).
+-- Returns {kind's version, how many match, record JSON...}: a page and its total in one trip.
 local P, kind = ARGV[1], ARGV[2]
-local ids = redis.call("ZRANGE", ordered_ids(P, kind, ARGV[3], ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
-return hmget_all(P .. "r:" .. kind, ids)
+local ordered = ordered_ids(P, kind, ARGV[3], ARGV[4])
+local out = {version(P, kind), redis.call("ZCARD", ordered)}
+for _, record in ipairs(hmget_all(P .. "r:" .. kind, redis.call("ZRANGE", ordered, tonumber(ARGV[5]), tonumber(ARGV[6])))) do
+  out[#out + 1] = record
+end
+return out
 
 --@ count
--- ARGV: P, kind, field ("" for none), value.
-return redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))
+-- ARGV: P, kind, field ("" for none), value. Returns {kind's version, count}.
+return {version(ARGV[1], ARGV[2]), redis.call("ZCARD", ordered_ids(ARGV[1], ARGV[2], ARGV[3], ARGV[4]))}
+
+--@ commit
+-- ARGV: P, cap, epoch, n, (kind, version) x n, then (op, kind, id, record JSON) x m, op "p" for
+-- a put, "d" for a delete. A request's writes, applied only if the session is the one it read
+-- (same epoch), nobody holds its lock, and every kind it read is still at the version it read
+-- it at. Returns {0} when not (nothing written), else {1, then per write: the kind's version
+-- after it, 1 if it evicted}.
+local P, cap = ARGV[1], tonumber(ARGV[2])
+if (redis.call("GET", P .. "epoch") or "") ~= ARGV[3] then return {0} end
+-- A request holding the session's lock reads and writes without these checks: wait for it.
+if redis.call("EXISTS", P .. "lock") == 1 then return {0} end
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do
+  if version(P, ARGV[i]) ~= tonumber(ARGV[i + 1]) then return {0} end
+  i = i + 2
+end
+local out = {1}
+while i <= #ARGV do
+  local op, kind, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local evicted = false
+  if op == "p" then evicted = put(P, kind, id, ARGV[i + 3], cap) else delete_one(P, kind, id) end
+  out[#out + 1] = version(P, kind)
+  out[#out + 1] = evicted and 1 or 0
+  i = i + 4
+end
+return out
 
 --@ export
 -- ARGV: P. Returns {kind, n, record JSON x n, kind, n, ...}.
@@ -224,10 +348,12 @@ end
 return out
 
 --@ load
--- ARGV: P, cap, then kind, n, (id, record JSON) x n, kind, n, ...
+-- ARGV: P, cap, epoch, then kind, n, (id, record JSON) x n, kind, n, ...
 local P, cap = ARGV[1], tonumber(ARGV[2])
 drop_collections(P)
-local i = 3
+redis.call("SET", P .. "epoch", ARGV[3])
+redis.call("DEL", P .. "kv")
+local i = 4
 while i <= #ARGV do
   local kind, n = ARGV[i], tonumber(ARGV[i + 1])
   i = i + 2
@@ -241,11 +367,9 @@ end
 return 1
 
 --@ journal_record
--- ARGV: entry JSON (without its id), size. The entry is stored as "<id> <JSON>".
-local id = redis.call("INCR", "am:journal:id")
-redis.call("RPUSH", "am:journal", id .. " " .. ARGV[1])
-redis.call("LTRIM", "am:journal", -tonumber(ARGV[2]), -1)
-return id
+-- ARGV: size, entries (JSON without id)...
+journal(tonumber(ARGV[1]), ARGV, 2)
+return 1
 
 --@ journal_clear
 -- ARGV: session. Returns how many entries went.
@@ -261,6 +385,8 @@ end
 return removed
 
 --@ unlock
--- ARGV: lock key, token. Deletes the lock only if this holder still has it.
+-- ARGV: lock key, token, journal size, journal entries... Deletes the lock only if this holder
+-- still has it; the journal entries ride along.
+journal(tonumber(ARGV[3]), ARGV, 4)
 if redis.call("GET", ARGV[1]) == ARGV[2] then return redis.call("DEL", ARGV[1]) end
 return 0

@@ -60,13 +60,29 @@ class State(ABC):
     async def load(self, snapshot: Mapping[str, list[Record]]) -> None:
         """Replace every collection with `snapshot`'s."""
 
+    async def settle(self) -> None:
+        """Before the answer starts: apply the writes held back (an optimistic backend's state
+        opened with ``writing=True``), or raise `RetryHoldingLock`."""
+        return None
+
+
+class RetryHoldingLock(BaseException):
+    """What a request read changed before its writes could be applied (another request wrote
+    it): nothing was written, and the engine runs the request again holding `Sessions.writing`.
+    A BaseException so that no handler or framework layer turns it into an error answer."""
+
 
 class Sessions(ABC):
     """Named states, each created from the fixtures on first use; bounded in number and idle time."""
 
+    # Whether `open(writing=True)` gives a state that holds the request's writes until `settle`,
+    # applied there only if what the request read is unchanged (else `RetryHoldingLock`).
+    optimistic = False
+
     @abstractmethod
-    async def open(self, name: str = DEFAULT_SESSION) -> State:
-        """The session's state, created if new; marks the session as used now."""
+    async def open(self, name: str = DEFAULT_SESSION, *, writing: bool = False) -> State:
+        """The session's state, created if new; marks the session as used now. `writing`: for a
+        request that may write (with an `optimistic` backend: its writes wait for `settle`)."""
 
     @abstractmethod
     async def reset(self, name: str = DEFAULT_SESSION) -> State:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ def redis_url(redis_server: int) -> str:
 class Answer:
     status_code: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return _json.loads(self.body)
@@ -90,14 +91,23 @@ class Served:
         self.process = process
         self.port = port
 
-    def request(self, method: str, path: str, *, json: object = None, headers: dict[str, str] | None = None) -> Answer:
-        body = None if json is None else _json.dumps(json).encode()
-        sent = {**(headers or {}), **({"Content-Type": "application/json"} if body is not None else {})}
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Answer:
+        body = content if json is None else _json.dumps(json).encode()
+        sent = {**(headers or {}), **({"Content-Type": "application/json"} if json is not None else {})}
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
-            return Answer(response.status, response.read())
+            headers = {name.lower(): value for name, value in response.getheaders()}
+            return Answer(response.status, response.read(), headers)
         finally:
             connection.close()
 

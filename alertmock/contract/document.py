@@ -105,12 +105,18 @@ class Vendor:
     jobs: str | None = None  # `async def () -> list[dict]`: the session's jobs on the simulated clock
     # Statuses any of the vendor's operations may answer whatever it documents (Prefer: code=N).
     generic_statuses: tuple[int, ...] = ()
+    # `(kind, item, params, bundled) -> [(kind, record), ...]`: an answer's item back to records
+    # (`alertmock proxy --record`, `alertmock import-har`), the inverse of the vendor's wire form.
+    recorder: str | None = None
 
     def renderer(self) -> Callable[..., Any]:
         return _import(self.error_renderer)
 
     def job_lister(self) -> Callable[[], Awaitable[list[dict[str, Any]]]] | None:
         return _import(self.jobs) if self.jobs else None
+
+    def record_converter(self) -> Callable[..., Any] | None:
+        return _import(self.recorder) if self.recorder else None
 
 
 class Contract:
@@ -126,6 +132,7 @@ class Contract:
                 v["error-renderer"],
                 v.get("jobs"),
                 tuple(v.get("generic-statuses", ())),
+                v.get("recorder"),
             )
             for v in extension.get("vendors", [])
         ]

@@ -105,8 +105,9 @@ class Vendor:
     jobs: str | None = None  # `async def () -> list[dict]`: the session's jobs on the simulated clock
     # Statuses any of the vendor's operations may answer whatever it documents (Prefer: code=N).
     generic_statuses: tuple[int, ...] = ()
-    # `(kind, item, params, bundled) -> [(kind, record), ...]`: an answer's item back to records
-    # (`alertmock proxy --record`, `alertmock import-har`), the inverse of the vendor's wire form.
+    # The module turning an answer's items back into records (`alertmock proxy --record`,
+    # `alertmock import-har`): `records(kind, item, params, bundled) -> [(kind, record), ...]`, the
+    # inverse of the vendor's wire form, and optionally `finish(records, bundled)`, once before writing.
     recorder: str | None = None
 
     def renderer(self) -> Callable[..., Any]:
@@ -115,8 +116,8 @@ class Vendor:
     def job_lister(self) -> Callable[[], Awaitable[list[dict[str, Any]]]] | None:
         return _import(self.jobs) if self.jobs else None
 
-    def record_converter(self) -> Callable[..., Any] | None:
-        return _import(self.recorder) if self.recorder else None
+    def record_converter(self) -> Any:
+        return importlib.import_module(self.recorder) if self.recorder else None
 
 
 class Contract:

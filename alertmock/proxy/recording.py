@@ -9,7 +9,7 @@ those it needs to be served (its app, site, owner, ...), so the engine knows no 
 Records merge by kind and id, the latest answer winning; records a later answer only implies
 (a parent) never replace one already known. An answer is redacted as the journal redacts it
 before it is read, and one that broke the contract is not recorded but noted with its findings.
-Files are written sorted by id with a fixed layout, so the same traffic gives the same bytes.
+Files keep the traffic's order with a fixed layout, so the same traffic gives the same bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class RecordsAt:
 
     kind: str
     pointer: str
-    converter: Any  # the vendor's `recorder`
+    converter: Any  # the vendor's `recorder` module
     schemas: Mapping[str, Any]  # media type -> schema, to read an XML answer as data
 
 
@@ -113,12 +113,16 @@ class Recorder:
             return 0
         given = 0
         for item in items if isinstance(items, list) else [items]:
-            converted = where.converter(where.kind, item, dict(params), self.bundled)
+            converted = where.converter.records(where.kind, item, dict(params), self.bundled)
             for position, (kind, record) in enumerate(converted):
                 collection = self.records.setdefault(kind, {})
                 key = str(record["id"])
-                if position == 0 or key not in collection:
+                known = collection.get(key)
+                if position == 0 or known is None:
                     collection[key] = record
+                else:
+                    # A record the item only implies (its parent): what this answer shows adds to it.
+                    collection[key] = {**known, **{k: v for k, v in record.items() if v not in ("", None, [], {})}}
                 given += 1
         self.recorded_answers += 1
         return given
@@ -133,14 +137,20 @@ class Recorder:
         return orjson.loads(text)
 
     def flush(self, directory: Path) -> list[Path]:
-        """Writes every kind as ``<vendor>/<kind>.json`` and the manifest; returns the files written."""
+        """Writes every kind as ``<vendor>/<kind>.json`` and the manifest; returns the files written.
+
+        Records keep the order the traffic first showed them in (a list answer's order), so the
+        mock lists them as the real service did."""
+        for converter in {id(at.converter): at.converter for at in self._at.values()}.values():
+            if hasattr(converter, "finish"):
+                converter.finish(self.records, self.bundled)
         directory.mkdir(parents=True, exist_ok=True)
         written = []
         for kind in sorted(self.records):
             vendor, _, name = kind.partition(".")
             path = directory / vendor / f"{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            records = [self.records[kind][key] for key in sorted(self.records[kind])]
+            records = list(self.records[kind].values())
             path.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             written.append(path)
         manifest = {

@@ -115,10 +115,139 @@ async def scalingo_alert(request: Request) -> Response:
     return JSONResponse({"alert": found})
 
 
+# Matatika: the staging team's profile, workspace, pipeline and channel, HAL as Spring writes it.
+MATATIKA_TOKEN = "staging-matatika-bearer-9d41"
+MATATIKA_AUTH = {"Authorization": f"Bearer {MATATIKA_TOKEN}"}
+MATATIKA_PROFILE = {"id": "auth0|64f0aa0000000000000000aa", "name": "qa@staging.example", "handle": "@qa-staging"}
+MATATIKA_WORKSPACE = {"id": "0c8e6a52-2f4b-4a8e-9d7c-5b1a2c3d4e01", "name": "Staging Analytics"}
+MATATIKA_PIPELINE = {
+    "id": "0c8e6a52-2f4b-4a8e-9d7c-5b1a2c3d4e02",
+    "name": "Stripe to Snowflake",
+    "lastModified": "2026-03-01T09:15:00.5",
+}
+MATATIKA_CHANNEL = {
+    "id": "0c8e6a52-2f4b-4a8e-9d7c-5b1a2c3d4e03",
+    "name": "data-team",
+    "description": "Staging data team",
+    "picture": "https://cdn.example/dt.png",
+}
+_SUBSCRIPTION_TIMES = {"created": "2026-03-02T10:00:00.25", "lastModified": "2026-03-02T10:00:00.25"}
+# (id, subscriber kind, target kind, target): in the order staging lists them.
+MATATIKA_SUBSCRIPTIONS = [
+    ("5e0b7d1c-0000-4000-8000-00000000a001", "profile", "pipeline", MATATIKA_PIPELINE),
+    ("5e0b7d1c-0000-4000-8000-00000000a002", "profile", "channel", MATATIKA_CHANNEL),
+    ("5e0b7d1c-0000-4000-8000-00000000a003", "profile", "workspace", MATATIKA_WORKSPACE),
+    ("5e0b7d1c-0000-4000-8000-00000000a004", "workspace", "workspace", MATATIKA_WORKSPACE),
+]
+MATATIKA_JOBS = [
+    {
+        "id": "7a1c0f00-0000-4000-8000-00000000b002",
+        "created": "2026-03-03T06:00:00.1",
+        "type": "PIPELINE_RUN",
+        "exitCode": 1,
+        "status": "ERROR",
+        "startTime": "2026-03-03T06:00:02.2",
+        "endTime": "2026-03-03T06:04:00.9",
+    },
+    {
+        "id": "7a1c0f00-0000-4000-8000-00000000b001",
+        "created": "2026-03-02T06:00:00.1",
+        "type": "PIPELINE_RUN",
+        "exitCode": 0,
+        "status": "COMPLETE",
+        "startTime": "2026-03-02T06:00:01.5",
+        "endTime": "2026-03-02T06:03:10.75",
+    },
+]
+_COLLECTIONS = {"workspace": "workspaces", "channel": "channels", "pipeline": "pipelines"}
+
+
+def _matatika_subscription(request: Request, entry: tuple[str, str, str, dict[str, Any]]) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    sid, subscriber_kind, target_kind, target = entry
+    href = f"{base}/api/subscriptions/{sid}"
+    shown = {k: v for k, v in target.items() if k != "id"} if target_kind == "channel" else dict(target)
+    if subscriber_kind == "workspace":
+        embedded = {"subscriberWorkspace": dict(MATATIKA_WORKSPACE), target_kind: shown}
+        links = {"self": {"href": href}, "update subscription": {"href": href, "type": "PUT"}}
+        links["delete subscription"] = {"href": href, "type": "DELETE"}
+    else:
+        first = [(target_kind, shown)] if target_kind == "channel" else []
+        rest = [] if target_kind == "channel" else [(target_kind, shown)]
+        embedded = dict([*first, ("subscriberProfile", dict(MATATIKA_PROFILE)), *rest])
+        links = {"self": {"href": href}, "delete subscription": {"href": href, "type": "DELETE"}}
+        links["update subscription"] = {"href": href, "type": "PUT"}
+    links[target_kind] = {"href": f"{base}/api/{_COLLECTIONS[target_kind]}/{target['id']}"}
+    return {"id": sid, **_SUBSCRIPTION_TIMES, "type": "ALL", "_embedded": embedded, "_links": links}
+
+
+def _matatika_job(request: Request, job: dict[str, Any]) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    href = f"{base}/api/jobs/{job['id']}"
+    links = {
+        "self": {"href": href},
+        "pipeline": {"href": f"{base}/api/pipelines/{MATATIKA_PIPELINE['id']}"},
+        "workspace": {"href": f"{base}/api/workspaces/{MATATIKA_WORKSPACE['id']}"},
+        "logs": {"href": f"{href}/logs?sequence=0"},
+        "delete job": {"href": href, "type": "DELETE"},
+    }
+    return {**job, "_links": links}
+
+
+def _hal_page(request: Request, name: str, items: list[dict[str, Any]]) -> Response:
+    self_href = f"{str(request.base_url).rstrip('/')}{request.url.path}?page=0&size=20"
+    body: dict[str, Any] = {"_embedded": {name: items}} if items else {}
+    body["_links"] = {"self": {"href": self_href}}
+    body["page"] = {"size": 20, "totalElements": len(items), "totalPages": 1 if items else 0, "number": 0}
+    return JSONResponse(body, media_type="application/hal+json")
+
+
+def _matatika_denied(request: Request) -> Response | None:
+    if request.headers.get("authorization") != MATATIKA_AUTH["Authorization"]:
+        return JSONResponse({"error": "Unauthorized"}, 401)
+    return None
+
+
+async def matatika_subscriptions(request: Request) -> Response:
+    mine = [e for e in MATATIKA_SUBSCRIPTIONS if e[1] == "profile"]
+    return _matatika_denied(request) or _hal_page(
+        request, "subscriptions", [_matatika_subscription(request, e) for e in mine]
+    )
+
+
+async def matatika_member_subscriptions(request: Request) -> Response:
+    theirs = [e for e in MATATIKA_SUBSCRIPTIONS if e[1] == "workspace"]
+    return _matatika_denied(request) or _hal_page(
+        request, "subscriptions", [_matatika_subscription(request, e) for e in theirs]
+    )
+
+
+async def matatika_subscription(request: Request) -> Response:
+    entry = next(e for e in MATATIKA_SUBSCRIPTIONS if e[0] == request.path_params["sid"])
+    return _matatika_denied(request) or JSONResponse(
+        _matatika_subscription(request, entry), media_type="application/hal+json"
+    )
+
+
+async def matatika_jobs(request: Request) -> Response:
+    return _matatika_denied(request) or _hal_page(request, "jobs", [_matatika_job(request, j) for j in MATATIKA_JOBS])
+
+
+async def matatika_job(request: Request) -> Response:
+    job = next(j for j in MATATIKA_JOBS if j["id"] == request.path_params["jid"])
+    return _matatika_denied(request) or JSONResponse(_matatika_job(request, job), media_type="application/hal+json")
+
+
 def staging_app() -> Starlette:
     return Starlette(
         routes=[
             Route("/v1/apps/{app}/alerts", scalingo_alerts),
             Route("/v1/apps/{app}/alerts/{alert_id}", scalingo_alert),
+            Route("/api/subscriptions", matatika_subscriptions),
+            Route("/api/subscriptions/{sid}", matatika_subscription),
+            Route("/api/workspaces/{wid}/members/subscriptions", matatika_member_subscriptions),
+            Route("/api/workspaces/{wid}/jobs", matatika_jobs),
+            Route("/api/pipelines/{pid}/jobs", matatika_jobs),
+            Route("/api/jobs/{jid}", matatika_job),
         ]
     )

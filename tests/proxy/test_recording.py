@@ -3,6 +3,7 @@ then `serve --fixtures DIR` answering the same walk to the README's demo credent
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from alertmock import Config, create_app
 from alertmock.tools.verify.serving import serve_in_thread
 from tests.proxy import staging
-from tests.proxy.conftest import SCALINGO, start_proxy
+from tests.proxy.conftest import MATATIKA, SCALINGO, start_proxy
 
 Answers = dict[str, tuple[int, object]]
 
@@ -34,11 +35,36 @@ def walk_scalingo(client: httpx.Client, auth: dict[str, str]) -> Answers:
     return answers
 
 
+def walk_matatika(client: httpx.Client, auth: dict[str, str]) -> Answers:
+    answers: Answers = {}
+
+    def read(path: str) -> object:
+        answer = client.get(path, headers=auth)
+        answers[path] = (answer.status_code, answer.json())
+        return answer.json()
+
+    workspace, pipeline = staging.MATATIKA_WORKSPACE["id"], staging.MATATIKA_PIPELINE["id"]
+    for listing in ("/api/subscriptions", f"/api/workspaces/{workspace}/members/subscriptions"):
+        for item in read(listing)["_embedded"]["subscriptions"]:
+            read(f"/api/subscriptions/{item['id']}")
+    for listing in (f"/api/workspaces/{workspace}/jobs", f"/api/pipelines/{pipeline}/jobs"):
+        for item in read(listing)["_embedded"]["jobs"]:
+            read(f"/api/jobs/{item['id']}")
+    return answers
+
+
+def walk(client: httpx.Client, demo: bool = False) -> Answers:
+    return {
+        **walk_scalingo(client, SCALINGO if demo else staging.SCALINGO_AUTH),
+        **walk_matatika(client, MATATIKA if demo else staging.MATATIKA_AUTH),
+    }
+
+
 def record(staging_url: str, directory: Path) -> tuple[Answers, str]:
     proxy = start_proxy("--upstream", staging_url, "--record", str(directory))
     try:
         with httpx.Client(base_url=proxy.url, timeout=30) as client:
-            answers = walk_scalingo(client, staging.SCALINGO_AUTH)
+            answers = walk(client)
             broken = client.get(f"/v1/apps/{staging.SCALINGO_BROKEN}/alerts", headers=staging.SCALINGO_AUTH)
             assert broken.status_code == 200 and "alertmock-violation" in broken.headers
             flushed = client.post("/__mock/record/flush")
@@ -58,13 +84,24 @@ def recording(staging_url: str, tmp_path_factory: pytest.TempPathFactory) -> tup
     return directory, answers, out
 
 
-def test_every_recorded_answer_is_served_to_the_demo_credentials(recording: tuple[Path, Answers, str]) -> None:
+def test_every_recorded_answer_is_served_to_the_demo_credentials(
+    recording: tuple[Path, Answers, str], staging_url: str
+) -> None:
     directory, recorded, _ = recording
-    assert len(recorded) == 5 and all(status == 200 for status, _ in recorded.values())
+    assert len(recorded) == 5 + 10 and all(status == 200 for status, _ in recorded.values()), recorded
     with serve_in_thread(create_app(Config(fixtures=directory, seed=1))) as url, httpx.Client(base_url=url) as client:
-        assert walk_scalingo(client, SCALINGO) == recorded
+        served = walk(client, demo=True)
+        # Links name the host that answered: the proxy's in the recording (as staging wrote them
+        # through it: the proxy passes answers on unchanged), the mock's now.
+        assert served.keys() == recorded.keys()
+        for path, answer in recorded.items():
+            assert served[path] == _rehosted(answer, staging_url, url), path
         # The bundled kinds the recording lacks still serve (Scalingo's token exchange reads users).
         assert client.post("/v1/tokens/exchange", headers=SCALINGO).status_code == 200
+
+
+def _rehosted(answer: tuple[int, object], old: str, new: str) -> tuple[int, object]:
+    return answer[0], json.loads(json.dumps(answer[1]).replace(old, new))
 
 
 def test_create_update_delete_work_on_top_of_the_recording(recording: tuple[Path, Answers, str]) -> None:
@@ -107,5 +144,5 @@ def test_recording_twice_gives_the_same_bytes_and_no_credential(
     assert first == second
     everything = b"".join(first.values())
     credential = staging.SCALINGO_AUTH["Authorization"]
-    for secret in (staging.SCALINGO_TOKEN, credential, credential.split()[1]):
+    for secret in (staging.SCALINGO_TOKEN, credential, credential.split()[1], staging.MATATIKA_TOKEN):
         assert secret.encode() not in everything

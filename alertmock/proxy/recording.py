@@ -118,8 +118,12 @@ class Recorder:
                 collection = self.records.setdefault(kind, {})
                 key = str(record["id"])
                 known = collection.get(key)
-                if position == 0 or known is None:
+                if known is None:
                     collection[key] = record
+                elif position == 0:
+                    # The latest answer wins; what it does not show (a list leaves out an alert's
+                    # recipients) stays as an earlier answer showed it.
+                    collection[key] = {**known, **record}
                 else:
                     # A record the item only implies (its parent): what this answer shows adds to it.
                     collection[key] = {**known, **{k: v for k, v in record.items() if v not in ("", None, [], {})}}

@@ -238,6 +238,86 @@ async def matatika_job(request: Request) -> Response:
     return _matatika_denied(request) or JSONResponse(_matatika_job(request, job), media_type="application/hal+json")
 
 
+# Tableau: another site, its own users and views, answered in XML as Tableau Server writes it.
+TABLEAU_TOKEN = "staging-tableau-session-77aa01"
+TABLEAU_AUTH = {"X-Tableau-Auth": TABLEAU_TOKEN, "Accept": "application/xml"}
+TABLEAU_SITE = "3f1d2c4b-aaaa-4bbb-8ccc-0123456789ab"
+_TABLEAU_ALERTS = [
+    {
+        "id": "b7c6d5e4-0000-4000-8000-0000000c0001",
+        "subject": "Revenue below target",
+        "creatorId": "c0ffee00-0000-4000-8000-0000000d0001",
+        "createdAt": "2026-01-10T08:00:00Z",
+        "updatedAt": "2026-02-11T09:30:00Z",
+        "frequency": "hourly",
+        "public": "false",
+        "owner": ("c0ffee00-0000-4000-8000-0000000d0001", "finance.lead"),
+        "view": (
+            "e1e1e1e1-0000-4000-8000-0000000e0001",
+            "Revenue",
+            ("w0000001-aaaa", "Finance"),
+            ("p0000001-bbbb", "Sales"),
+        ),
+        "recipients": ["c0ffee00-0000-4000-8000-0000000d0002", "c0ffee00-0000-4000-8000-0000000d0003"],
+    },
+    {
+        "id": "b7c6d5e4-0000-4000-8000-0000000c0002",
+        "subject": "Late shipments",
+        "creatorId": "c0ffee00-0000-4000-8000-0000000d0002",
+        "createdAt": "2026-01-12T08:00:00Z",
+        "updatedAt": "2026-01-12T08:00:00Z",
+        "frequency": "daily",
+        "public": "true",
+        "owner": ("c0ffee00-0000-4000-8000-0000000d0002", "ops.analyst"),
+        "view": (
+            "e1e1e1e1-0000-4000-8000-0000000e0002",
+            "Shipping",
+            ("w0000002-aaaa", "Ops"),
+            ("p0000002-bbbb", "Ops"),
+        ),
+        "recipients": [],
+    },
+]
+TABLEAU_ALERT_IDS = [a["id"] for a in _TABLEAU_ALERTS]
+_TS = '<?xml version="1.0" encoding="UTF-8"?><tsResponse xmlns="http://tableau.com/api">'
+
+
+def _tableau_alert(alert: dict[str, Any], with_recipients: bool) -> str:
+    attributes = " ".join(
+        f'{name}="{alert[name]}"'
+        for name in ("id", "subject", "creatorId", "createdAt", "updatedAt", "frequency", "public")
+    )
+    view_id, view_name, (workbook_id, workbook), (project_id, project) = alert["view"]
+    text = (
+        f'<dataAlert {attributes}><owner id="{alert["owner"][0]}" name="{alert["owner"][1]}" />'
+        f'<view id="{view_id}" name="{view_name}"><workbook id="{workbook_id}" name="{workbook}" />'
+        f'<project id="{project_id}" name="{project}" /></view>'
+    )
+    if with_recipients:
+        recipients = "".join(f'<recipient id="{rid}" />' for rid in alert["recipients"])
+        text += f"<recipients>{recipients}</recipients>" if recipients else "<recipients />"
+    return text + "</dataAlert>"
+
+
+def _tableau_denied(request: Request) -> Response | None:
+    if request.headers.get("x-tableau-auth") != TABLEAU_TOKEN or request.path_params["site"] != TABLEAU_SITE:
+        return Response(_TS + '<error code="401002"><summary>Unauthorized</summary></error></tsResponse>', 401)
+    return None
+
+
+async def tableau_alerts(request: Request) -> Response:
+    alerts = "".join(_tableau_alert(a, False) for a in _TABLEAU_ALERTS)
+    pagination = f'<pagination pageNumber="1" pageSize="100" totalAvailable="{len(_TABLEAU_ALERTS)}" />'
+    body = f"{_TS}{pagination}<dataAlerts>{alerts}</dataAlerts></tsResponse>"
+    return _tableau_denied(request) or Response(body, media_type="application/xml")
+
+
+async def tableau_alert(request: Request) -> Response:
+    alert = next(a for a in _TABLEAU_ALERTS if a["id"] == request.path_params["aid"])
+    body = _TS + _tableau_alert(alert, True) + "</tsResponse>"
+    return _tableau_denied(request) or Response(body, media_type="application/xml")
+
+
 def staging_app() -> Starlette:
     return Starlette(
         routes=[
@@ -249,5 +329,7 @@ def staging_app() -> Starlette:
             Route("/api/workspaces/{wid}/jobs", matatika_jobs),
             Route("/api/pipelines/{pid}/jobs", matatika_jobs),
             Route("/api/jobs/{jid}", matatika_job),
+            Route("/api/3.2/sites/{site}/dataAlerts", tableau_alerts),
+            Route("/api/3.2/sites/{site}/dataAlerts/{aid}", tableau_alert),
         ]
     )

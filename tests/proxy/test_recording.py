@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from alertmock import Config, create_app
 from alertmock.tools.verify.serving import serve_in_thread
 from tests.proxy import staging
-from tests.proxy.conftest import MATATIKA, SCALINGO, start_proxy
+from tests.proxy.conftest import MATATIKA, SCALINGO, TABLEAU, start_proxy
 
 Answers = dict[str, tuple[int, object]]
 
@@ -53,8 +54,20 @@ def walk_matatika(client: httpx.Client, auth: dict[str, str]) -> Answers:
     return answers
 
 
+def walk_tableau(client: httpx.Client, auth: dict[str, str]) -> Answers:
+    answers: Answers = {}
+    site = f"/api/3.2/sites/{staging.TABLEAU_SITE}/dataAlerts"
+    for path in [site, *(f"{site}/{alert_id}" for alert_id in staging.TABLEAU_ALERT_IDS)]:
+        answer = client.get(path, headers=auth)
+        assert answer.headers["content-type"].startswith("application/xml"), answer.text
+        # XML compared as the same infoset: attribute order and empty-element form are not data.
+        answers[path] = (answer.status_code, ElementTree.canonicalize(answer.text))
+    return answers
+
+
 def walk(client: httpx.Client, demo: bool = False) -> Answers:
     return {
+        **walk_tableau(client, {**TABLEAU, "Accept": "application/xml"} if demo else staging.TABLEAU_AUTH),
         **walk_scalingo(client, SCALINGO if demo else staging.SCALINGO_AUTH),
         **walk_matatika(client, MATATIKA if demo else staging.MATATIKA_AUTH),
     }
@@ -88,7 +101,7 @@ def test_every_recorded_answer_is_served_to_the_demo_credentials(
     recording: tuple[Path, Answers, str], staging_url: str
 ) -> None:
     directory, recorded, _ = recording
-    assert len(recorded) == 5 + 10 and all(status == 200 for status, _ in recorded.values()), recorded
+    assert len(recorded) == 5 + 10 + 3 and all(status == 200 for status, _ in recorded.values()), recorded
     with serve_in_thread(create_app(Config(fixtures=directory, seed=1))) as url, httpx.Client(base_url=url) as client:
         served = walk(client, demo=True)
         # Links name the host that answered: the proxy's in the recording (as staging wrote them
@@ -144,5 +157,11 @@ def test_recording_twice_gives_the_same_bytes_and_no_credential(
     assert first == second
     everything = b"".join(first.values())
     credential = staging.SCALINGO_AUTH["Authorization"]
-    for secret in (staging.SCALINGO_TOKEN, credential, credential.split()[1], staging.MATATIKA_TOKEN):
+    for secret in (
+        staging.SCALINGO_TOKEN,
+        credential,
+        credential.split()[1],
+        staging.MATATIKA_TOKEN,
+        staging.TABLEAU_TOKEN,
+    ):
         assert secret.encode() not in everything

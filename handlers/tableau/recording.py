@@ -41,6 +41,7 @@ def records(
     user = {
         "id": owner["id"],
         "name": owner.get("name", ""),
+        "password": None,  # no password signs in as a recorded user: the demo's credentials do
         "externalAuthUserId": "",
         "siteRoles": {site_id: OWNER_ROLE},
         "personalAccessTokens": [],

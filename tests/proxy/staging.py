@@ -318,9 +318,15 @@ async def tableau_alert(request: Request) -> Response:
     return _tableau_denied(request) or Response(body, media_type="application/xml")
 
 
+async def home(request: Request) -> Response:
+    # The page a browser opens before it calls the APIs from the same origin (tests/tools/test_har.py).
+    return Response("<!doctype html><title>staging</title><p>staging", media_type="text/html")
+
+
 def staging_app() -> Starlette:
     return Starlette(
         routes=[
+            Route("/", home),
             Route("/v1/apps/{app}/alerts", scalingo_alerts),
             Route("/v1/apps/{app}/alerts/{alert_id}", scalingo_alert),
             Route("/api/subscriptions", matatika_subscriptions),

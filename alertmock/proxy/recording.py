@@ -107,13 +107,22 @@ class Recorder:
         if violations:
             self.rejected.append(Rejected(method, path, status, tuple(violations)))
             return 0
-        data = self._data(operation_id, where, headers, body)
+        try:
+            data = self._data(operation_id, where, headers, body)
+        except ValueError as exc:  # a body the checks passed but this reading refuses: reported, not raised
+            self.rejected.append(Rejected(method, path, status, (f"unreadable answer: {exc}",)))
+            return 0
         items = _at_pointer(data, where.pointer)
         if items is None:
             return 0
         given = 0
         for item in items if isinstance(items, list) else [items]:
-            converted = where.converter.records(where.kind, item, dict(params), self.bundled)
+            try:
+                converted = where.converter.records(where.kind, item, dict(params), self.bundled)
+            except (KeyError, IndexError, TypeError, ValueError, StopIteration) as exc:
+                # The vendor's converter met a shape it does not know: reported, and the proxy answers on.
+                self.rejected.append(Rejected(method, path, status, (f"not convertible: {exc!r}",)))
+                continue
             for position, (kind, record) in enumerate(converted):
                 collection = self.records.setdefault(kind, {})
                 key = str(record["id"])
@@ -133,7 +142,8 @@ class Recorder:
 
     def _data(self, operation_id: str, where: RecordsAt, headers: Mapping[str, str], body: bytes) -> Any:
         # Redacted as the journal redacts an answer: no credential reaches the records.
-        exchange = {"operation_id": operation_id, "response": {"headers": dict(headers), "body": body.decode()}}
+        answer = {"headers": dict(headers), "body": body.decode("utf-8", "replace")}
+        exchange = {"operation_id": operation_id, "response": answer}
         text = redact_exchange(exchange, self.secrets)["response"]["body"]
         media = headers.get("content-type", "application/json").split(";")[0].strip().lower()
         if media.endswith("xml"):

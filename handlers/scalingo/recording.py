@@ -37,8 +37,17 @@ def records(
         alert[name] = parse_duration(item.get(name, 0))  # left out on the wire when zero (omitempty)
     alert["metadata"] = item.get("metadata", {})
     alert["notifiers"] = item.get("notifiers", [])
-    app = {"id": app_id, "name": params.get("app", app_id), "owner_id": _demo_user(bundled)}
+    # The path names the app by its name or its id: only a name says something about the app.
+    named = params.get("app", app_id)
+    app = {"id": app_id, "name": named if named != app_id else "", "owner_id": _demo_user(bundled)}
     return [(kind, alert), ("scalingo.apps", app)]
+
+
+def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]]) -> None:
+    """An app only ever named by its id is named by it."""
+    for key, app in recorded.get("scalingo.apps", {}).items():
+        if not app["name"]:
+            recorded["scalingo.apps"][key] = {**app, "name": app["id"]}
 
 
 def _demo_user(bundled: Mapping[str, list[Record]]) -> str:

@@ -131,6 +131,8 @@ def test_create_update_delete_work_on_top_of_the_recording(recording: tuple[Path
         assert client.get(f"{base}/{new_id}").json()["alert"]["limit"] == 0.7
         recorded_id = "al-0b9f2e64-1111-4c1e-9a53-5d1f0a000001"
         assert client.delete(f"{base}/{recorded_id}").status_code == 204
+        # `serve` does not record: the control API says so.
+        assert client.post("/__mock/record/flush").status_code == 409
         assert client.get(f"{base}/{recorded_id}").status_code == 404
         assert [a["id"] for a in client.get(base).json()["alerts"]] == [
             "al-0b9f2e64-1111-4c1e-9a53-5d1f0a000002",

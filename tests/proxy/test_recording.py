@@ -140,6 +140,33 @@ def test_create_update_delete_work_on_top_of_the_recording(recording: tuple[Path
         ]
 
 
+def test_the_other_vendors_recordings_change_statefully_too(recording: tuple[Path, Answers, str]) -> None:
+    directory, _, _ = recording
+    app = create_app(Config(fixtures=directory, seed=1))
+    with serve_in_thread(app) as url, httpx.Client(base_url=url) as client:
+        # Tableau: the demo admin signs in to site "" and lands on the recorded site.
+        signed = client.post(
+            "/api/3.2/auth/signin",
+            json={"credentials": {"name": "admin", "password": "admin", "site": {"contentUrl": ""}}},
+            headers={"Accept": "application/json"},
+        )
+        assert signed.json()["credentials"]["site"]["id"] == staging.TABLEAU_SITE
+        tableau = {"X-Tableau-Auth": signed.json()["credentials"]["token"], "Accept": "application/json"}
+        alert = f"/api/3.2/sites/{staging.TABLEAU_SITE}/dataAlerts/{staging.TABLEAU_ALERT_IDS[0]}"
+        changed = client.put(alert, json={"dataAlert": {"subject": "Revenue far below target"}}, headers=tableau)
+        assert changed.status_code == 200, changed.text
+        assert client.get(alert, headers=tableau).json()["dataAlert"]["subject"] == "Revenue far below target"
+        # Matatika: a recorded subscription deleted, a job run on the recorded pipeline.
+        subscription = f"/api/subscriptions/{staging.MATATIKA_SUBSCRIPTIONS[0][0]}"
+        assert client.delete(subscription, headers=MATATIKA).status_code == 204
+        assert client.get(subscription, headers=MATATIKA).status_code == 404
+        run = client.post(f"/api/pipelines/{staging.MATATIKA_PIPELINE['id']}/jobs", headers=MATATIKA)
+        assert run.status_code in (200, 201, 202), run.text
+        listed = client.get(f"/api/pipelines/{staging.MATATIKA_PIPELINE['id']}/jobs", headers=MATATIKA).json()
+        assert listed["_embedded"]["jobs"][0]["id"] == run.json()["id"]
+        assert len(listed["_embedded"]["jobs"]) == 3
+
+
 def test_an_answer_that_breaks_the_contract_is_reported_not_recorded(recording: tuple[Path, Answers, str]) -> None:
     directory, _, out = recording
     assert "al-0b9f2e64-1111-4c1e-9a53-5d1f0a000004" not in (directory / "scalingo" / "alerts.json").read_text()

@@ -142,12 +142,25 @@ def _diff_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     add_arguments(diff)
 
 
+def _import_har_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from alertmock.tools.har import add_arguments
+
+    har = sub.add_parser(
+        "import-har",
+        help=_HELP["import-har"],
+        description="Turn a HAR file's answers that carry resources (and passed the contract) into fixtures for "
+        "alertmock serve --fixtures DIR, as alertmock proxy --record does live.",
+    )
+    add_arguments(har)
+
+
 _HELP = {
     "serve": "run the mock (uvicorn)",
     "proxy": "check live traffic to the real services against the contract",
     "lint": "check the contract",
     "verify": "check a deployment (or the mock) against the contract",
     "diff": "report the breaking changes between two versions of the contract",
+    "import-har": "turn a browser's HAR file into fixtures",
 }
 _COMMANDS = {
     "serve": _serve_parser,
@@ -155,6 +168,7 @@ _COMMANDS = {
     "lint": _lint_parser,
     "verify": _verify_parser,
     "diff": _diff_parser,
+    "import-har": _import_har_parser,
 }
 
 
@@ -400,6 +414,10 @@ def _run(argv: Sequence[str] | None) -> int:
             from alertmock.tools.diff.command import main as diff
 
             return diff(args)
+        if args.command == "import-har":
+            from alertmock.tools.har import main as import_har
+
+            return import_har(args)
         return {"serve": serve, "lint": lint}[args.command](args)
     except (UsageError, ConfigError, FixtureError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)

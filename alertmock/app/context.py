@@ -50,6 +50,8 @@ class Runtime:
     engine: str = ""
     # `alertmock proxy`'s violation log (alertmock.proxy.ledger.ViolationLog); None when serving.
     violations: Any = None
+    # `alertmock proxy --record`'s recorder (alertmock.proxy.recording.Recorder); None otherwise.
+    recorder: Any = None
     # The credentials the contract names, kept out of the journal, violations and log.
     secrets: Secrets = field(default_factory=Secrets)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from alertmock.app.config import MEMORY_STATE, Config
+from alertmock.app.config import DEFAULT_FIXTURES, MEMORY_STATE, Config
 from alertmock.app.context import Runtime
 from alertmock.app.lifecycle import lifespan
 from alertmock.contract.document import Contract
@@ -24,7 +24,7 @@ from alertmock.layers.error_boundary import render_exception
 from alertmock.layers.front import Front
 from alertmock.state.clock import Clock
 from alertmock.state.faults import Faults
-from alertmock.state.fixtures import load_fixtures
+from alertmock.state.fixtures import load_layered
 from alertmock.state.ids import Ids
 from alertmock.state.journal import Journal
 from alertmock.state.memory import MemorySessions
@@ -44,7 +44,7 @@ def _new_runtime(config: Config) -> Runtime:
     contract = Contract(config.spec)
     controls = Contract(CONTROLS_SPEC)
     contract.include(controls)
-    fixtures = load_fixtures(config.fixtures)
+    fixtures = load_layered(config.fixtures, DEFAULT_FIXTURES)
     clock, ids = Clock.parse(config.clock), Ids(config.seed)
     generator = Generator(config.seed, vocabulary(contract.resolved))
     if config.state != MEMORY_STATE:

@@ -105,12 +105,19 @@ class Vendor:
     jobs: str | None = None  # `async def () -> list[dict]`: the session's jobs on the simulated clock
     # Statuses any of the vendor's operations may answer whatever it documents (Prefer: code=N).
     generic_statuses: tuple[int, ...] = ()
+    # The module turning an answer's items back into records (`alertmock proxy --record`,
+    # `alertmock import-har`): `records(kind, item, params, bundled) -> [(kind, record), ...]`, the
+    # inverse of the vendor's wire form, and optionally `finish(records, bundled)`, once before writing.
+    recorder: str | None = None
 
     def renderer(self) -> Callable[..., Any]:
         return _import(self.error_renderer)
 
     def job_lister(self) -> Callable[[], Awaitable[list[dict[str, Any]]]] | None:
         return _import(self.jobs) if self.jobs else None
+
+    def record_converter(self) -> Any:
+        return importlib.import_module(self.recorder) if self.recorder else None
 
 
 class Contract:
@@ -126,6 +133,7 @@ class Contract:
                 v["error-renderer"],
                 v.get("jobs"),
                 tuple(v.get("generic-statuses", ())),
+                v.get("recorder"),
             )
             for v in extension.get("vendors", [])
         ]

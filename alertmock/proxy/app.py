@@ -13,6 +13,7 @@ from alertmock.framework import build_app, select_engine
 from alertmock.proxy.forwarding import Forwarder
 from alertmock.proxy.ledger import ViolationLog
 from alertmock.proxy.middleware import ProxyMiddleware, ProxySettings
+from alertmock.proxy.recording import new_recorder
 
 __all__ = ["create_proxy_app"]
 
@@ -21,6 +22,8 @@ def create_proxy_app(config: Config, settings: ProxySettings) -> Any:
     runtime = create_runtime(config)
     log = ViolationLog(config.journal_size)
     runtime.violations = log
+    if settings.record is not None:
+        runtime.recorder = new_recorder(runtime, settings.record)
     engine = select_engine(config.engine)
     forwarder = Forwarder()
 
@@ -32,6 +35,8 @@ def create_proxy_app(config: Config, settings: ProxySettings) -> Any:
         async with engine_lifespan(app):
             yield
         await forwarder.aclose()
+        if runtime.recorder is not None and settings.record is not None:
+            runtime.recorder.flush(settings.record)
 
     return build_app(
         runtime,

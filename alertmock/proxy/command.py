@@ -36,6 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer a violating exchange with 502 and a problem+json body naming the violations",
     )
     parser.add_argument(
+        "--record",
+        metavar="DIR",
+        type=Path,
+        help="turn answers that carry resources (gets and lists that passed the contract) into fixtures in DIR "
+        "(<vendor>/<kind>.json), written on exit and on POST /__mock/record/flush; serve them with "
+        "alertmock serve --fixtures DIR",
+    )
+    parser.add_argument(
         "--report",
         nargs=2,
         metavar=("junit", "PATH"),
@@ -100,7 +108,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
         return 2
     config, generated_token = ensure_admin_token(config)
     try:
-        app = create_proxy_app(config, ProxySettings(upstreams, fail_on_violation=args.fail_on_violation))
+        app = create_proxy_app(
+            config, ProxySettings(upstreams, fail_on_violation=args.fail_on_violation, record=args.record)
+        )
     except ContractError as exc:
         print(f"alertmock proxy: {exc}", file=sys.stderr)
         return 2
@@ -129,6 +139,8 @@ def main(args: argparse.Namespace, config: Config) -> int:
     )
     tallies = app.runtime.violations.summary()  # type: ignore[attr-defined]
     print(format_summary(tallies), flush=True)
+    if app.runtime.recorder is not None:
+        print(app.runtime.recorder.summary(args.record), flush=True)
     if args.report:
         write_junit(tallies, Path(args.report[1]))
         print(f"JUnit report: {args.report[1]}", flush=True)

@@ -6,6 +6,7 @@ from starlette.responses import Response
 
 from alertmock.app.context import current_runtime, current_session
 from alertmock.contract.negotiation import respond
+from alertmock.errors import ConflictError
 from alertmock.proxy.ledger import ViolationLog
 from alertmock.proxy.report import summary_json
 
@@ -46,3 +47,13 @@ async def clear_violations() -> Response:
     if log is not None:
         log.clear(current_session())
     return respond(None, 204)
+
+
+async def flush_recording() -> Response:
+    """``POST /__mock/record/flush``: writes what `--record` has recorded so far."""
+    recorder = current_runtime().recorder
+    if recorder is None or recorder.directory is None:
+        raise ConflictError("not recording: start alertmock proxy with --record DIR")
+    written = recorder.flush(recorder.directory)
+    counts = {kind: len(records) for kind, records in sorted(recorder.records.items())}
+    return respond({"files": [p.relative_to(recorder.directory).as_posix() for p in written], "records": counts})

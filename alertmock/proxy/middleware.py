@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,6 +44,8 @@ class ProxySettings:
     upstreams: Upstreams
     fail_on_violation: bool = False
     max_checked_bytes: int = MAX_CHECKED_BYTES
+    # `--record DIR`: answers that carry resources become fixtures there (alertmock/proxy/recording.py).
+    record: Path | None = None
 
 
 class ProxyMiddleware:
@@ -120,6 +123,17 @@ class ProxyMiddleware:
             # Recorded before answering: the journal entry of the exchange is written as it ends.
             answered = (raw_headers, checked if checked is not None else held)
             self._record(scope, located, response.status_code, findings, body, answered)
+            if self.runtime.recorder is not None and located is not None and checked is not None:
+                self.runtime.recorder.observe(
+                    method=method,
+                    path=scope["path"],
+                    operation_id=located.checks.operation_id,
+                    params=located.scope.get("path_params", {}),
+                    status=response.status_code,
+                    headers=_header_object(raw_headers),
+                    body=checked,
+                    violations=[f.header() for f in findings],
+                )
             if findings and self.settings.fail_on_violation:
                 await _refuse(send, scope, located, response.status_code, findings)
                 return

@@ -33,3 +33,16 @@ def load_fixtures(directory: Path) -> dict[str, list[Record]]:
             raise FixtureError(f"{path}: duplicate ids")
         snapshot[kind] = records
     return snapshot
+
+
+# What `alertmock proxy --record` writes beside the records (alertmock/proxy/recording.py).
+RECORDING_MANIFEST = "recording.json"
+
+
+def load_layered(directory: Path, base: Path) -> dict[str, list[Record]]:
+    """`directory`'s fixtures; a recording (a folder holding the manifest) is layered on `base`:
+    the kinds it does not hold come from there, its own kinds replace those of `base`."""
+    snapshot = load_fixtures(directory)
+    if directory.resolve() == base.resolve() or not (directory / RECORDING_MANIFEST).is_file():
+        return snapshot
+    return {**load_fixtures(base), **snapshot}

@@ -28,7 +28,7 @@ from alertmock.tools.verify import (
     tag_regex,
     vendor_client,
 )
-from alertmock.tools.verify.ids import fixture_ids
+from alertmock.tools.verify.parents import fixture_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = Path(os.environ.get("ALERTMOCK_SPEC", ROOT / "openapi.yaml"))
@@ -60,7 +60,7 @@ def app() -> Any:
 
 @cache
 def bundled_contract() -> dict[str, Any]:
-    # Bundled (every $ref inlined) for the reason given in alertmock/tools/verify/contract.py.
+    # Bundled (every $ref inlined) for the reason given in alertmock/tools/verify/document.py.
     return bundled_document(SPEC)
 
 

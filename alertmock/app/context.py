@@ -1,8 +1,8 @@
 """Per-request access to the engine's services, for handlers and auth functions.
 
-The engine's outermost middleware binds the app's `Runtime` and the request's scope and session
-for the duration of each request; handlers reach them through these accessors, never through
-module globals, so several apps (tests, sessions) can live in one process.
+The engine's middleware (alertmock/layers/engine.py) binds the app's `Runtime` and the request's
+scope and session for the duration of each request; handlers reach them through these accessors,
+never through module globals, so several apps (tests, sessions) can live in one process.
 """
 
 from __future__ import annotations

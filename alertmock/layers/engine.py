@@ -1,4 +1,4 @@
-"""The engine's outermost ASGI layer: everything that happens around an operation, for every vendor.
+"""The engine's middleware, the innermost of the front layer's concepts: what happens around every operation.
 
 Per request it: selects the session (``X-Mock-Session`` header or cookie) and binds the context;
 reads the body once, refusing it with a 413 past the limit before any parsing; recognises curl's

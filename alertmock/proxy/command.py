@@ -95,7 +95,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     from alertmock.proxy.app import create_proxy_app
     from alertmock.proxy.middleware import ProxySettings
     from alertmock.proxy.report import format_summary, write_junit
-    from alertmock.tools.verify.contract import vendor_names
+    from alertmock.tools.verify.document import vendor_names
 
     if args.report and args.report[0] != "junit":
         print(f"alertmock proxy: unknown report format {args.report[0]!r} (junit)", file=sys.stderr)

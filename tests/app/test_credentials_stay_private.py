@@ -25,7 +25,7 @@ from alertmock import Config, create_app
 from alertmock.app.config import DEFAULT_SPEC
 from alertmock.cli import demo_credentials
 from alertmock.contract.redaction import fingerprint
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.local_server import serve_in_thread
 from tests.servers import live_command
 
 PASSWORD = "Wr0ng-Pa55word-x7"

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from alertmock import Config, create_app
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.local_server import serve_in_thread
 from tests.servers import live_command
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

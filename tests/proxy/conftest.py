@@ -18,7 +18,7 @@ import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alertmock import Config, create_app
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.local_server import serve_in_thread
 
 UPSTREAM_CONFIG = Config(seed=1, clock="2026-06-10T07:08:13Z@x1")
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from alertmock import Config, create_app
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.local_server import serve_in_thread
 from tests.proxy import staging
 from tests.proxy.conftest import MATATIKA, SCALINGO, TABLEAU, start_proxy
 

@@ -6,7 +6,7 @@ import httpx
 
 from alertmock import Config
 from alertmock.proxy import ProxySettings, Upstreams, create_proxy_app
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.local_server import serve_in_thread
 from tests.proxy.conftest import MATATIKA, SCALINGO
 
 

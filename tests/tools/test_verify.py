@@ -22,7 +22,7 @@ from alertmock import Config, create_app
 from alertmock.cli import build_parser
 from alertmock.tools.verify import ExitCode, VerifyError, VerifyOptions, VerifyResult, run, serve_in_thread
 from alertmock.tools.verify.command import options_from_args
-from alertmock.tools.verify.ids import merge, read_ids_file
+from alertmock.tools.verify.parents import merge, read_ids_file
 from alertmock.tools.verify.run import config_toml, schemathesis_command
 from tests.broken_variants import VARIANTS, Scope, Variant
 

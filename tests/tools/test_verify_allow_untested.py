@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from alertmock.tools.verify import coverage as cov
-from alertmock.tools.verify.contract import bundled_document
-from alertmock.tools.verify.errors import ExitCode
+from alertmock.tools.verify.document import bundled_document
 from alertmock.tools.verify.run import untested_labels
+from alertmock.tools.verify.stops import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
 DELETE = "DELETE /v1/apps/{app}/alerts/{alert_id}"

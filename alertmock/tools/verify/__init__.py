@@ -21,11 +21,11 @@ least once, and the run's credential still works at the end.
 Nothing here has an import-time side effect; Schemathesis is imported only when a run needs it.
 """
 
-from alertmock.tools.verify.contract import bundled_document, operations, tag_regex, vendor_client, vendor_names
 from alertmock.tools.verify.credentials import Credentials, obtain
-from alertmock.tools.verify.errors import ExitCode, VerifyError
+from alertmock.tools.verify.document import bundled_document, operations, tag_regex, vendor_client, vendor_names
+from alertmock.tools.verify.local_server import serve_in_thread
 from alertmock.tools.verify.run import VerifyOptions, VerifyResult, run, schemathesis_command
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.stops import ExitCode, VerifyError
 from alertmock.tools.verify.tolerances import TOLERANCES, schemathesis_settings
 from alertmock.tools.verify.xml_responses import register_xml_deserializer
 

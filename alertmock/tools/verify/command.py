@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alertmock.app.config import Config
-from alertmock.tools.verify.errors import ExitCode, VerifyError
-from alertmock.tools.verify.ids import parse_set_path
+from alertmock.tools.verify.parents import parse_set_path
+from alertmock.tools.verify.stops import ExitCode, VerifyError
 
 if TYPE_CHECKING:
     from alertmock.tools.verify.run import VerifyOptions

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alertmock.tools.verify.contract import Operation
-from alertmock.tools.verify.errors import ExitCode
+from alertmock.tools.verify.document import Operation
+from alertmock.tools.verify.stops import ExitCode
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from alertmock.tools.verify.contract import Operation
-from alertmock.tools.verify.errors import VerifyError
+from alertmock.tools.verify.document import Operation
+from alertmock.tools.verify.stops import VerifyError
 
 Headers = dict[str, str]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from alertmock.tools.verify.contract import Operation
+from alertmock.tools.verify.document import Operation
 
 CHANGES = ("PUT", "PATCH", "DELETE")
 GONE = (404, 410)

@@ -25,12 +25,12 @@ from alertmock.app.config import DEFAULT_SPEC, Config
 from alertmock.tools.verify import coverage as cov
 from alertmock.tools.verify import credentials as creds
 from alertmock.tools.verify import custody as safety
-from alertmock.tools.verify import ids as parent_ids
+from alertmock.tools.verify import parents as parent_ids
 from alertmock.tools.verify.command import DEFAULT_PHASES
-from alertmock.tools.verify.contract import Operation, bundled_document, operations, vendor_client
-from alertmock.tools.verify.errors import ExitCode, VerifyError
+from alertmock.tools.verify.document import Operation, bundled_document, operations, vendor_client
+from alertmock.tools.verify.local_server import serve_in_thread
 from alertmock.tools.verify.plan import PLAN_ENV, Plan
-from alertmock.tools.verify.serving import serve_in_thread
+from alertmock.tools.verify.stops import ExitCode, VerifyError
 from alertmock.tools.verify.tolerances import schemathesis_settings
 
 READ_ONLY_METHODS = ("GET", "HEAD")

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from alertmock.app.config import DEFAULT_SPEC
-from alertmock.tools.verify.errors import VerifyError
+from alertmock.tools.verify.stops import VerifyError
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # An operation marked so revokes the credential it is called with (Tableau's Sign Out): verify sends

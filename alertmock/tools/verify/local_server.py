@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from alertmock.tools.verify.errors import VerifyError
+from alertmock.tools.verify.stops import VerifyError
 
 
 @contextlib.contextmanager

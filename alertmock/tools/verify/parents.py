@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
-from alertmock.tools.verify.errors import VerifyError
+from alertmock.tools.verify.stops import VerifyError
 
 
 def parse_set_path(items: list[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from alertmock import Config, create_app
-from alertmock.contract import Contract, Operation
+from alertmock.contract.document import Contract, Operation
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = 50

@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from alertmock import Config, create_app
-from alertmock.app.factory import CONTROLS_SPEC
+from alertmock.controls import CONTROLS_SPEC
 
 TOKEN = "fuzz-admin-token"
 APP = create_app(Config(seed=1, clock="2026-06-10T07:08:13Z@x1", quiet=True, admin_token=TOKEN))

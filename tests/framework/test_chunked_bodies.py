@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
-from alertmock.app import CONTROLS_SPEC
-from alertmock.contract import Contract
+from alertmock.contract.document import Contract
+from alertmock.controls import CONTROLS_SPEC
 from tests.servers import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from alertmock.contract import Contract
+from alertmock.contract.document import Contract
 from tests.proxy.conftest import MATATIKA, SCALINGO, SCALINGO_ALERT, TABLEAU, TABLEAU_SITE
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +29,9 @@ import httpx
 
 from alertmock.tools.verify.custody import CHANGES, GONE, Custody, Link
 from alertmock.tools.verify.plan import Plan
+
+# A change refused for the state of the run's resource (409) is tried on it again after this long.
+RETRY_REFUSED_AFTER_SECONDS = 1.0
 
 # What a change's own id becomes when the run has no resource for it: nothing there to change (a UUID,
 # so that a positive case stays valid for an id declared as one, and gets the documented 404).
@@ -77,8 +81,9 @@ class Guard:
         self.before: dict[int, bytes | None] = {}
         self.preexisting: set[str] | None = None
         # (change label, undo path) of the run's resources whose state refused that change (409: a job
-        # already finished cannot be stopped): that change gets a fresh resource next time.
-        self.refused: set[tuple[str, str]] = set()
+        # still queued, or already finished, cannot be stopped), and when: that change goes to another
+        # resource next time, or to this one again once its state may have moved on.
+        self.refused: dict[tuple[str, str], float] = {}
         self.aimed: dict[int, tuple[str, str]] = {}
 
     # --- the ledger ---
@@ -179,9 +184,14 @@ class Guard:
                 return self._latest(label)
         return None
 
-    def _latest(self, label: str, *, refused_too: bool = False) -> dict[str, str] | None:
+    def _latest(self, label: str, *, refused_before: float | None = None) -> dict[str, str] | None:
+        """The newest of the run's resources for `label` that has not refused it (or that refused it
+        before `refused_before`, a monotonic instant)."""
         for own, undo_path in reversed(self.owned.get(label, [])):
-            if undo_path in self.alive and (refused_too or (label, undo_path) not in self.refused):
+            refused = self.refused.get((label, undo_path))
+            if undo_path in self.alive and (
+                refused is None or (refused_before is not None and refused < refused_before)
+            ):
                 return own
         return None
 
@@ -219,11 +229,15 @@ class Guard:
                 if mine is not None:
                     self.aimed[id(case)] = (label, mine)
                     return  # already one of the run's own (a link from its create)
-                # A resource that refused this change may accept it later (a queued job, once running).
+                # A resource that refused this change may accept it later (a queued job, once running):
+                # one refused a while ago is tried again before a new one is made, which would start
+                # in the state that refused.
+                now = time.monotonic()
                 aimed = (
                     self._latest(label)
+                    or self._latest(label, refused_before=now - RETRY_REFUSED_AFTER_SECONDS)
                     or self._provision(label)
-                    or self._latest(label, refused_too=True)
+                    or self._latest(label, refused_before=now)
                     or self._nothing(label)
                 )
                 if aimed.get(next(iter(aimed), "")) == NOTHING:
@@ -246,7 +260,7 @@ class Guard:
         before = self.before.pop(id(case), None)
         aimed = self.aimed.pop(id(case), None)
         if aimed is not None and status == 409:
-            self.refused.add(aimed)
+            self.refused[aimed] = time.monotonic()
         client = importlib.import_module(self.plan.client)
         if label == getattr(client, "SIGN_IN", None) and 200 <= status < 300:
             headers = client.session_headers(_data(case, response))

@@ -1,7 +1,7 @@
 """The control API answers its owner only: no write from a foreign page (CSRF), no re-bound Host.
 
 In-process clients whose connection "arrives" on 127.0.0.1 (the scope's ``server``, as uvicorn
-sets it), so the app sees what it sees on a developer's loopback; `tests/test_foreign_pages_browser.py`
+sets it), so the app sees what it sees on a developer's loopback; `tests/layers/test_foreign_pages_browser.py`
 does the same from a real browser against a real server.
 """
 

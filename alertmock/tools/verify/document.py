@@ -88,7 +88,7 @@ def vendor_client(api: str, spec: Path = DEFAULT_SPEC) -> ModuleType:
     """The vendor's client module, named by the contract (``x-alertmock.vendors[].client``).
 
     It authenticates the way the vendor's clients do and knows the vendor's ids; the engine never
-    imports it by name (tests/test_layering.py).
+    imports it by name (tests/test_import_rules.py).
     """
     for vendor in _vendors(spec):
         if vendor["name"] == api and vendor.get("client"):

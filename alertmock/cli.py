@@ -6,6 +6,7 @@ This module only turns arguments into a `Config` and calls the engine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import shutil
 import socket
@@ -269,7 +270,7 @@ def serve(args: argparse.Namespace) -> int:
     if not config.quiet:
         log_requests_to(sys.stdout)
     tune_for_serving()
-    uvicorn.Server(
+    server = uvicorn.Server(
         uvicorn.Config(
             app,
             log_level="warning",
@@ -277,7 +278,11 @@ def serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=config.shutdown_timeout,
             http=app.engine.http,
         )
-    ).run(sockets=[sock])
+    )
+    # uvicorn shuts down gracefully on Ctrl-C, then raises it again: a stopped server is not an error
+    # (`uvicorn.run`, which the workers' path uses, suppresses it the same way).
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
     return 0
 
 

@@ -46,7 +46,9 @@ class LiveServer:
 
 @contextmanager
 def live_server(*flags: str, command: str = "serve", env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """`alertmock serve` (or `command`) from this checkout as a user runs it, on a free loopback port."""
+    """`alertmock serve` (or `command`: proxy) from this checkout as a user runs it, on a free loopback
+    port; stopped with Ctrl-C as a user stops it, so `printed` holds its exit output too (the proxy's
+    summary)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
@@ -54,33 +56,6 @@ def live_server(*flags: str, command: str = "serve", env: dict[str, str] | None 
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
-    )
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
-    try:
-        wait_until_healthy(server.url, process)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        assert process.stdout is not None
-        server.printed = process.stdout.read()
-        process.stdout.close()
-
-
-@contextmanager
-def live_command(command: str, *flags: str) -> Iterator[LiveServer]:
-    """`alertmock COMMAND` (serve, proxy) on a free loopback port; stopped with Ctrl-C as a user
-    stops it, so `printed` holds its exit output too (the proxy's summary)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alertmock.cli", command, "--port", str(port), "--seed", "1", *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     try:

@@ -26,7 +26,7 @@ from alertmock.app.config import DEFAULT_SPEC
 from alertmock.cli import demo_credentials
 from alertmock.contract.redaction import fingerprint
 from alertmock.tools.verify.local_server import serve_in_thread
-from tests.servers import live_command
+from tests.servers import live_server
 
 PASSWORD = "Wr0ng-Pa55word-x7"
 PAT = ("alertmock-admin", "alertmock-admin-secret")
@@ -115,7 +115,7 @@ def assert_private(where: str, text: str, credentials: list[str]) -> None:
 
 
 def test_serve_keeps_no_credential_in_clear() -> None:
-    with live_command("serve") as run:
+    with live_server() as run:
         credentials = use_the_vendors(run.url)
         read = read_back(run.url)
         if CHROMIUM is not None:
@@ -170,7 +170,7 @@ def upstream() -> Iterator[str]:
 
 def test_proxy_keeps_no_credential_in_clear(upstream: str, tmp_path: Path) -> None:
     report = tmp_path / "junit.xml"
-    with live_command("proxy", "--upstream", upstream, "--report", "junit", str(report)) as run:
+    with live_server("--upstream", upstream, "--report", "junit", str(report), command="proxy") as run:
         credentials = use_the_vendors(run.url)
         read = read_back(run.url)
     read["JUnit report"] = report.read_text()

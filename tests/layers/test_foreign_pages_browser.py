@@ -21,7 +21,7 @@ import pytest
 
 from alertmock import Config, create_app
 from alertmock.tools.verify.local_server import serve_in_thread
-from tests.servers import live_command
+from tests.servers import live_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package: chromium)")
@@ -76,7 +76,7 @@ def page(page_origin: str) -> Iterator[Any]:
 
 
 def _started(kind: str, upstream: str, *flags: str) -> Any:
-    return live_command(kind, "--quiet", *(("--upstream", upstream) if kind == "proxy" else ()), *flags)
+    return live_server("--quiet", *(("--upstream", upstream) if kind == "proxy" else ()), *flags, command=kind)
 
 
 def _fetch(page: Any, url: str, **init: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from alertmock import Config, create_app
 from alertmock.app.config import ConfigError
 from alertmock.cli import build_parser, startup
 from alertmock.contract.redaction import fingerprint
-from tests.servers import live_command
+from tests.servers import live_server
 
 BEARER = {"Authorization": "Bearer matatika-demo-token"}
 
@@ -33,7 +33,9 @@ def test_the_banner_warns_when_they_are_shown() -> None:
 
 
 def test_the_proxy_warns_too() -> None:
-    with live_command("proxy", "--quiet", "--upstream", "http://127.0.0.1:9", "--journal-secrets", "show") as proxy:
+    with live_server(
+        "--quiet", "--upstream", "http://127.0.0.1:9", "--journal-secrets", "show", command="proxy"
+    ) as proxy:
         pass
     assert "WARNING: --journal-secrets show" in proxy.printed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
@@ -24,7 +25,7 @@ from starlette.types import ASGIApp
 
 from alertmock.contract.document import ContractError
 from alertmock.errors import ApiError
-from alertmock.framework.engines import Engine, fell_back
+from alertmock.framework.engines import Engine, fallback_notice, first_line, stock_engine
 from alertmock.framework.problems import HANDLED, connexion_error_handler
 from alertmock.framework.resolver import HandlerResolver
 
@@ -58,26 +59,29 @@ def build_app(
     `innermost` layer takes their place), the control API (`controls`), every exception answered
     by `render`, and `outermost` (the engine's front layer) around everything of Connexion's."""
     quiet_connexion_logs()
-    options = {
-        "controls": controls,
-        "render": render,
-        "outermost": outermost,
-        "lifespan": lifespan,
-        "serve_contract": serve_contract,
-        "innermost": innermost,
-    }
+    build = partial(
+        _build,
+        runtime,
+        controls=controls,
+        render=render,
+        outermost=outermost,
+        lifespan=lifespan,
+        serve_contract=serve_contract,
+        innermost=innermost,
+    )
     try:
-        try:
-            return _build(runtime, engine, **options)
-        except (InvalidSpecification, ContractError):
-            raise
-        except Exception as exc:
-            if engine.name == "stock":
-                raise
-            return _build(runtime, fell_back(engine, exc), **options)
+        return build(engine)
     except InvalidSpecification as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ContractError(f"--spec {runtime.config.spec}: not a valid OpenAPI 3.0 contract: {first_line}") from None
+        raise ContractError(
+            f"--spec {runtime.config.spec}: not a valid OpenAPI 3.0 contract: {first_line(exc)}"
+        ) from None
+    except ContractError:
+        raise
+    except Exception as exc:
+        if engine.name == "stock":
+            raise
+        # A framework changed under the speed path in a way its self-check did not see.
+        return build(stock_engine(notice=fallback_notice(exc)))
 
 
 def _build(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from alertmock.app.config import ENGINES
@@ -89,12 +89,12 @@ def select_engine(choice: str = "auto") -> Engine:
         return stock_engine(notice=fallback_notice(exc))
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message in one line (its class name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def fallback_notice(exc: BaseException) -> str:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    why = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    why = f"{type(exc).__name__}: {first_line(exc)}" if str(exc).strip() else type(exc).__name__
     return f"alertmock: the speed path is unavailable ({why}); serving on the stock Connexion path"
-
-
-def fell_back(engine: Engine, exc: BaseException) -> Engine:
-    """The stock engine, for an app the speed engine failed to build."""
-    return replace(stock_engine(), notice=fallback_notice(exc))

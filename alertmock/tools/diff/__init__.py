@@ -4,5 +4,5 @@ Both sides are read (from files or from git), fully resolved with the line of ev
 (`loading`), their operations lined up (`operations`), compared by OpenAPI semantics (`compare`,
 `schemas`) into `Change`s whose ids and levels come from one rule table (`rules`), then filtered
 and re-levelled by the reviewer's files (`policy`), marked with recorded traffic (`traffic`) and
-printed (`reporters`). `cli` ties them together.
+printed (`reporters`). `command` ties them together.
 """

@@ -86,9 +86,15 @@ def run(args: argparse.Namespace, cwd: Path | None = None) -> list[Change]:
     base, rev = load_side(args.base, cwd), load_side(args.revision, cwd)
     levels = policy.read_severity(_at(cwd, args.severity)) if args.severity else {}
     ignores = policy.read_ignores(_at(cwd, args.ignore)) if args.ignore else []
-    changes = policy.apply(compare(base.document, rev.document), levels, ignores)
+    try:
+        compared = compare(base, rev)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # What load_side checks is the document's frame; a malformed part deeper down (a parameter
+        # that is a string, `security: null`) is found here, and is the reader's mistake, not a diff.
+        raise SourceError(f"not a valid OpenAPI 3 document ({type(exc).__name__}: {exc})") from None
+    changes = policy.apply(compared, levels, ignores)
     if any(change.level == Level.ERR for change in changes):
-        version = version_not_bumped(base.document, rev.document)
+        version = version_not_bumped(base, rev)
         if version is not None:
             changes += policy.apply([version], levels, ignores)
     exchanges = _exchanges(args, cwd)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from alertmock.contract.negotiation import is_xml
 from alertmock.tools.diff.changes import Change, Collector
 from alertmock.tools.diff.loading import where
 from alertmock.tools.diff.operations import Operation, operations
-from alertmock.tools.diff.rules import RULES, Level
+from alertmock.tools.diff.rules import RULES
 from alertmock.tools.diff.schemas import Place, compare_schema
-
-_XML = re.compile(r"^(application|text)/([\w.+-]+\+)?xml\b")
 
 
 def compare(base: Any, rev: Any) -> list[Change]:
@@ -235,7 +234,7 @@ def _compare_content(b_owner: Any, r_owner: Any, side: str, location: str, out: 
         if media_type in r_content:
             b_schema = (b_content[media_type] or {}).get("schema") or {}
             r_schema = (r_content[media_type] or {}).get("schema") or {}
-            place = Place(f"{side}-property", side == "request", location, xml=bool(_XML.match(media_type)))
+            place = Place(f"{side}-property", side == "request", location, xml=is_xml(media_type))
             compare_schema(b_schema, r_schema, place, out)
 
 
@@ -291,7 +290,3 @@ def _compare_headers(b_response: Any, r_response: Any, location: str, out: Colle
     for name, r_header in r_headers.items():
         if name not in b_headers:
             out.add("response-header-added", f"{location} header {name}", f"header {name} added", at=(r_header, None))
-
-
-def breaking(changes: list[Change]) -> bool:
-    return any(change.level == Level.ERR for change in changes)

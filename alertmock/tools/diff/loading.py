@@ -12,7 +12,6 @@ from __future__ import annotations
 import posixpath
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -65,16 +64,7 @@ def where(node: Any, key: str | None = None) -> tuple[str | None, int | None]:
     return None, None
 
 
-@dataclass
-class Side:
-    """One side of the diff: the resolved root document, and how to name it."""
-
-    label: str
-    document: Located
-    files: list[str] = field(default_factory=list)
-
-
-def load_side(spec: str, cwd: Path | None = None) -> Side:
+def load_side(spec: str, cwd: Path | None = None) -> Located:
     """Read and resolve `spec` (a path, or ``GITREF:path``); raises `SourceError`."""
     cwd = cwd or Path.cwd()
     reader, root = _reader_for(spec, cwd)
@@ -84,7 +74,7 @@ def load_side(spec: str, cwd: Path | None = None) -> Side:
         raise SourceError(f"{spec}: not an OpenAPI document (no openapi field at its top level)")
     if not isinstance(document.get("paths", {}), dict):
         raise SourceError(f"{spec}: paths is not a mapping")
-    return Side(label=spec, document=document, files=list(resolver.trees))
+    return document
 
 
 def _reader_for(spec: str, cwd: Path) -> tuple[Callable[[str], str], str]:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from alertmock.contract.document import HTTP_METHODS
+
 _TEMPLATE = re.compile(r"\{([^}]*)\}")
 
 
@@ -48,7 +49,7 @@ def operations(document: Any) -> dict[tuple[str, str], Operation]:
         if not isinstance(item, dict):
             continue
         positions = {name: str(i) for i, name in enumerate(_TEMPLATE.findall(path))}
-        for method in METHODS:
+        for method in HTTP_METHODS:
             spec = item.get(method)
             if not isinstance(spec, dict):
                 continue

@@ -92,9 +92,10 @@ def _compare(
     name: str | None,
     seen: set[tuple[int, int]],
 ) -> None:
-    if (id(base), id(rev)) in seen:  # a recursive schema: this pair is being compared already
+    if (id(base), id(rev)) in seen:  # a recursive schema: this pair is being compared further up
         return
-    seen.add((id(base), id(rev)))
+    # Only the pairs on the way here: a schema shared by two properties is compared at each.
+    seen = seen | {(id(base), id(rev))}
     b, r = merged(base), merged(rev)
     at = (r, None)
     location = place.location + ("" if not path else " /" + "/".join(path))
@@ -162,7 +163,7 @@ def _compare_enum(b: dict[str, Any], r: dict[str, Any], place: Place, add: Any) 
         return
     if place.request:
         # No enum accepts every value: a new enum removes all the others.
-        removed = [v for v in b_values if v not in r_values] if b_values is not None else None
+        removed = [v for v in b_values if v not in r_values] if b_values is not None and r_values is not None else None
         if r_values is not None and (removed is None or removed):
             add(
                 "enum-value-removed",

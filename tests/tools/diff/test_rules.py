@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from alertmock.tools.diff.rules import RULES
-from tests.tools.diff._support import diff_json, document, ok, write
+from tests.tools.diff._support import diff, diff_json, document, ok, write
 
 Case = tuple[dict[str, Any], dict[str, Any]]
 
@@ -278,3 +278,28 @@ def test_a_bumped_version_is_not_reported(tmp_path: Path) -> None:
     status, changes = _run(tmp_path, before, after)
     assert status == 1
     assert [c["id"] for c in changes] == ["api-path-removed-without-deprecation"]
+
+
+def test_an_enum_dropped_from_a_request_accepts_any_value(tmp_path: Path) -> None:
+    status, changes = _run(tmp_path, parameter_op({"type": "string", "enum": ["a", "b"]}), parameter_op(STRING))
+    assert (status, [(c["id"], c["level"]) for c in changes]) == (0, [("request-parameter-enum-value-added", "INFO")])
+
+
+def test_a_schema_shared_by_two_properties_is_reported_at_each(tmp_path: Path) -> None:
+    def shared(maximum: int | None) -> dict[str, Any]:
+        duration = {"type": "integer", **({"maximum": maximum} if maximum else {})}
+        ref = {"$ref": "#/components/schemas/Duration"}
+        before = body_op({"type": "object", "properties": {"first": ref, "second": ref}})
+        before["components"]["schemas"] = {"Duration": duration}
+        return before
+
+    _, changes = _run(tmp_path, shared(None), shared(1000))
+    found = sorted(c["location"] for c in changes if c["id"] == "request-property-max-decreased")
+    assert len(found) == 2 and found[0].endswith("/first") and found[1].endswith("/second"), found
+
+
+def test_a_malformed_side_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    broken = single({"parameters": "not a list"})
+    write(tmp_path / "before.yaml", single({}))
+    write(tmp_path / "after.yaml", broken)
+    assert diff(tmp_path, "before.yaml", "after.yaml")[0] == 2

@@ -330,7 +330,12 @@ def _body(body: str, fields: frozenset[str], content_type: str, found: set[str] 
         except orjson.JSONDecodeError:
             pass  # cut short by the journal's limit, or not JSON: the patterns below still apply
         else:
-            return body if not _redact_json(document, fields, found) else orjson.dumps(document).decode()
+            if not _redact_json(document, fields, found):
+                return body
+            try:
+                return orjson.dumps(document).decode()
+            except TypeError:  # nested deeper than orjson writes (254 levels): the patterns below
+                pass
         return _JSON_PATTERNS.apply(body, fields, found)
     if text[:1] == "<":
         return _XML_PATTERNS.apply(body, fields, found)
@@ -341,22 +346,42 @@ def _body(body: str, fields: frozenset[str], content_type: str, found: set[str] 
     return body
 
 
-def _redact_json(node: Any, fields: frozenset[str], found: set[str] | None) -> bool:
+def _redact_json(document: Any, fields: frozenset[str], found: set[str] | None) -> bool:
+    """Replace, in place, the value of every key in `fields` wherever it is in `document`.
+
+    Walked with a stack, not recursion: a body nested a thousand levels deep (orjson parses up to
+    1,024) reaches the journal whatever the operation, and must not make reading it fail."""
     changed = False
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in fields and not isinstance(value, dict | list) and value is not None:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(node, dict) and key in fields and value is not None:
+                # A secret is a secret whatever its type: a list or object of them goes whole.
                 clear = value if isinstance(value, str) else orjson.dumps(value).decode()
                 if found is not None:
                     found.add(clear)
+                    found.update(_strings(value))
                 node[key] = fingerprint(clear)
                 changed = True
-            else:
-                changed = _redact_json(value, fields, found) or changed
-    elif isinstance(node, list):
-        for item in node:
-            changed = _redact_json(item, fields, found) or changed
+            elif isinstance(value, dict | list):
+                stack.append(value)
     return changed
+
+
+def _strings(value: Any) -> list[str]:
+    """The string leaves of a JSON value (the parts an error message may quote one by one)."""
+    out, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
 
 
 class _Patterns:
@@ -403,7 +428,7 @@ def _xml_value(raw: str) -> str:
     if raw[:1] in ('"', "'"):
         raw = raw[1:-1]
     if raw.startswith("<![CDATA["):
-        return raw[9:-3]
+        return raw[9:-3] if raw.endswith("]]>") else raw[9:]
     return html.unescape(raw)
 
 
@@ -415,7 +440,9 @@ _JSON_PATTERNS = _Patterns(
 _XML_PATTERNS = _Patterns(
     # An attribute (any namespace prefix), quoted either way.
     r"(?<![\w.:-])(?:[\w.-]+:)?(?:{names})\s*=\s*(?P<value>\"[^\"]*\"|'[^']*')",
-    # An element's text or CDATA.
-    r"<(?:[\w.-]+:)?(?:{names})(?:\s[^>]*)?>(?P<value><!\[CDATA\[.*?\]\]>|[^<]+)",
+    # An element's text or CDATA. A CDATA section runs to its end or to the body's (a body cut short
+    # may end inside it): an unclosed one is then one match to the end, not a failed scan from every
+    # element that opens one (quadratic).
+    r"<(?:[\w.-]+:)?(?:{names})(?:\s[^>]*)?>(?P<value><!\[CDATA\[.*?(?:\]\]>|\Z)|[^<]+)",
     decode=_xml_value,
 )

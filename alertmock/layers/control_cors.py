@@ -16,22 +16,22 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alertmock.layers.engine import CONTROL_PREFIX
+from alertmock.layers.engine import HEALTH_PATH, READY_PATH, is_control
 
 __all__ = ["ControlApiCORS"]
 
 # Nothing in them is anyone's: any page may read them, as it may the vendor routes.
-_OPEN_TO_ANY_ORIGIN = frozenset({CONTROL_PREFIX + "/health", CONTROL_PREFIX + "/ready"})
+_OPEN_TO_ANY_ORIGIN = frozenset({HEALTH_PATH, READY_PATH})
 
 
 class ControlApiCORS:
     def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         self.app = app
-        self.origins = frozenset(o.encode("latin-1") for o in origins if o != "*")
+        self.origins = frozenset(o.encode("latin-1") for o in origins if o != "*")  # normalised by CorsPolicy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"] if scope["type"] == "http" else ""
-        if not _is_control(path) or path in _OPEN_TO_ANY_ORIGIN:
+        if not is_control(path) or path in _OPEN_TO_ANY_ORIGIN:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])  # the last of a repeated header; Origin is never repeated
@@ -47,10 +47,6 @@ class ControlApiCORS:
             await send(message)
 
         await self.app(scope, receive, send_for_named)
-
-
-def _is_control(path: str) -> bool:
-    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
 def _cors_for(origin: bytes, allowed: bool, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

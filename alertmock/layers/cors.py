@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alertmock.app.config import Config
     from alertmock.contract.document import Contract
 
-__all__ = ["CorsPolicy", "vary_on_origin"]
+__all__ = ["CorsPolicy", "normalised_origin", "vary_on_origin"]
 
 ANY = "*"
 # Headers every client of the mock may send, whatever the contract: content negotiation and the
@@ -46,6 +46,11 @@ ENGINE_RESPONSE_HEADERS = (
     "Preference-Applied",
     "Alertmock-Preferences-Ignored",
 )
+
+
+def normalised_origin(origin: str) -> str:
+    """An origin as browsers send it: lower case, no trailing slash (``HTTP://Localhost:3000/``)."""
+    return origin.strip().rstrip("/").lower()
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class CorsPolicy:
         )
         exposed = {h.lower(): h for h in (*contract.response_headers(), *ENGINE_RESPONSE_HEADERS)}
         return cls(
-            origins=tuple(config.cors_origins),
+            origins=tuple(o if o == ANY else normalised_origin(o) for o in config.cors_origins),
             request_headers=request_headers,
             exposed_headers=tuple(sorted(exposed.values())),
         )

@@ -35,6 +35,14 @@ SESSION_COOKIE = "X-Mock-Session"
 _SESSION_HEADER_RAW = SESSION_HEADER.encode("latin-1")
 CONTROL_PREFIX = "/__mock"
 HEALTH_PATH = f"{CONTROL_PREFIX}/health"
+READY_PATH = f"{CONTROL_PREFIX}/ready"
+
+
+def is_control(path: str) -> bool:
+    """A path of the control API (``/__mock`` or below it; not ``/__mockery``)."""
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+
+
 # Connexion's Swagger UI (as `create_app` mounts it) and the contract it serves to the UI.
 _SWAGGER_UI = "/ui"
 _CONTRACT_DOCUMENTS = frozenset(("/openapi.json", "/openapi.yaml"))
@@ -84,7 +92,7 @@ class EngineMiddleware:
             await self._unavailable(scope, receive, send, session, own, error)
             return
         if own:
-            if seen.has_body and path.startswith(CONTROL_PREFIX):
+            if seen.has_body and is_control(path):
                 scope = _as_json(scope, seen.content_type)
             bind(self.runtime, scope, session, state)
             if writes:
@@ -302,7 +310,7 @@ def _is_the_mocks_own(path: str) -> bool:
     """The control API, the Swagger UI and the contract: not the vendors' API, so no fault may break
     them (a `*` rule would fail the Swagger UI's scripts) and the journal shows only what an app sent."""
     return (
-        path.startswith(CONTROL_PREFIX)
+        is_control(path)
         or path in _CONTRACT_DOCUMENTS
         or (path.startswith(_SWAGGER_UI) and path[len(_SWAGGER_UI) : len(_SWAGGER_UI) + 1] in ("", "/"))
     )

@@ -30,7 +30,8 @@ from starlette.types import Scope
 
 from alertmock.bounded_cache import BoundedCache
 from alertmock.controls.admin_token import is_loopback
-from alertmock.layers.engine import CONTROL_PREFIX
+from alertmock.layers.cors import normalised_origin
+from alertmock.layers.engine import is_control
 
 if TYPE_CHECKING:
     from alertmock.app.config import Config
@@ -48,7 +49,7 @@ class OriginGuard:
         self.everywhere = bool(names) and not self.any_host
         self.names = frozenset(n for n in names if not n.startswith("."))
         self.suffixes = tuple(n for n in names if n.startswith("."))
-        self.origins = frozenset(o.rstrip("/").lower() for o in cors_origins if o != "*")
+        self.origins = frozenset(normalised_origin(o) for o in cors_origins if o != "*")
         # Bounded against a client's variety of Host headers.
         self._hosts: BoundedCache[tuple[str | None, bytes], bool] = BoundedCache(256)
 
@@ -81,7 +82,7 @@ class OriginGuard:
                     f"rebinding): loopback names and IP literals are; start it with --allowed-hosts {name} "
                     "to serve this one too",
                 )
-        if scope["method"] in _SAFE_METHODS or not _is_control(scope["path"]):
+        if scope["method"] in _SAFE_METHODS or not is_control(scope["path"]):
             return None
         origin = fetch_site = None
         for name, value in headers:
@@ -89,8 +90,12 @@ class OriginGuard:
                 origin = value
             elif name == b"sec-fetch-site":
                 fetch_site = value
+        if fetch_site == b"same-origin":
+            # Set by the browser, which no page can forge: the mock's own dashboard, also behind an
+            # ingress that terminates TLS (the Origin says https, the connection http).
+            return None
         if origin is not None:
-            text = origin.decode("latin-1").rstrip("/").lower()
+            text = normalised_origin(origin.decode("latin-1"))
             if text in self.origins or (host is not None and _same_origin(scope, host, text)):
                 return None
             return _problem(
@@ -146,10 +151,6 @@ def _same_origin(scope: Scope, host: bytes, origin: str) -> bool:
         )
     except ValueError:  # a port that is not a number
         return False
-
-
-def _is_control(path: str) -> bool:
-    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
 def _problem(type_: str, title: str, detail: str) -> Response:

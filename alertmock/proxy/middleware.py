@@ -24,10 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from alertmock.app.context import Runtime, current_session
 from alertmock.contract.redaction import credential_values, redact_query, scrub
 from alertmock.framework import ContractChecks, Engine, Located, set_routed_operation_id
-from alertmock.layers.engine import CONTROL_PREFIX, VIOLATIONS_EXTENSION
+from alertmock.layers.engine import VIOLATIONS_EXTENSION, is_control
 from alertmock.proxy.findings import Finding
 from alertmock.proxy.forwarding import Forwarder, UpstreamError, Upstreams, decoded, passed_back, read_raw
 from alertmock.proxy.ledger import ViolationLog
+from alertmock.state.journal import header_object
 
 __all__ = ["MAX_CHECKED_BYTES", "ProxyMiddleware", "ProxySettings"]
 
@@ -66,7 +67,7 @@ class ProxyMiddleware:
         self.checks = ContractChecks(runtime.contract, engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or is_control(scope["path"]):
             await self.app(scope, receive, send)
             return
         body = await _read_all(receive)
@@ -130,7 +131,7 @@ class ProxyMiddleware:
                     operation_id=located.checks.operation_id,
                     params=located.scope.get("path_params", {}),
                     status=response.status_code,
-                    headers=_header_object(raw_headers),
+                    headers=header_object(raw_headers),
                     body=checked,
                     violations=[f.header() for f in findings],
                 )
@@ -194,19 +195,15 @@ def _without_credentials(
     response_body = held if isinstance(held, bytes) else b"".join(held)
     exchange = {
         "operation_id": located.checks.operation_id if located is not None else None,
-        "headers": _header_object(scope["headers"]),
+        "headers": header_object(scope["headers"]),
         "query": scope.get("query_string", b"").decode("latin-1"),
         "body": body.decode("utf-8", "replace"),
-        "response": {"headers": _header_object(response_headers), "body": response_body.decode("utf-8", "replace")},
+        "response": {"headers": header_object(response_headers), "body": response_body.decode("utf-8", "replace")},
     }
     values = credential_values(exchange, runtime.secrets)
     if not values:
         return findings
     return [Finding(f.kind, scrub(f.where, values), scrub(f.message, values)) for f in findings]
-
-
-def _header_object(headers: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
-    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
 
 
 async def _refuse(send: Send, scope: Scope, located: Located | None, status: int, findings: list[Finding]) -> None:

@@ -60,7 +60,7 @@ class Entry:
             "method": self.method,
             "path": self.path,
             "query": self.query.decode("latin-1"),
-            "headers": _header_object(self.headers),
+            "headers": header_object(self.headers),
             "body": _shown(self.body),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
@@ -68,11 +68,11 @@ class Entry:
             "vendor": self.vendor,
             "fault": self.fault,
             "violations": self.violations,
-            "response": {"headers": _header_object(self.response_headers), "body": _shown(self.response_body)},
+            "response": {"headers": header_object(self.response_headers), "body": _shown(self.response_body)},
         }
 
 
-def _header_object(headers: Headers) -> dict[str, str]:
+def header_object(headers: Headers) -> dict[str, str]:
     # A repeated header keeps its last value, as a JSON object must.
     return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers}
 

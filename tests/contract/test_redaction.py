@@ -162,3 +162,21 @@ def test_a_form_body_field(secrets: Secrets) -> None:
         secrets,
     )
     assert form["body"] == f"name=admin&password={fingerprint('hunter22')}"
+
+
+def test_a_secret_field_holding_a_list_or_an_object_goes_whole(secrets: Secrets) -> None:
+    body = '{"credentials": {"password": ["LeakList-5521"], "personalAccessTokenSecret": {"v": "LeakObj-7713"}}}'
+    exchange = {"operation_id": SIGN_IN, "body": body, "response": {"body": "bad value LeakList-5521"}}
+    found = credential_values(exchange, secrets)
+    assert {"LeakList-5521", "LeakObj-7713"} <= found
+    redacted = redact_exchange(exchange, secrets)
+    assert "Leak" not in redacted["body"] and "Leak" not in redacted["response"]["body"]
+
+
+def test_an_unclosed_cdata_costs_one_bounded_look_per_element(secrets: Secrets) -> None:
+    body = "<tsRequest>" + "<password><![CDATA[" * 2000 + "x" * 60_000
+    started = time.perf_counter()
+    redacted = redact_exchange({"operation_id": SIGN_IN, "body": body}, secrets)
+    # Unbounded, every element scanned to the end of the body: seconds. Bounded: well under that.
+    assert time.perf_counter() - started < 1.0
+    assert redacted["body"].count("sha256:") >= 1

@@ -173,3 +173,30 @@ def test_a_real_server_on_loopback_refuses_a_rebound_host() -> None:
         assert "--allowed-hosts" in refused.json()["detail"]
         for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"mock:{port}"):
             assert httpx.get(f"{server.url}/__mock/requests", headers={"Host": host}).status_code == 200, host
+
+
+def test_the_mocks_own_page_behind_a_tls_terminating_ingress_may_write(mock: Factory) -> None:
+    # The page is https://mock.example, the connection plain http: the browser's Sec-Fetch-Site
+    # (which no page can set) says it is the mock's own page.
+    headers = {"Origin": "https://localhost", "Sec-Fetch-Site": "same-origin"}
+    assert mock("http://localhost").post("/__mock/reset", headers=headers).status_code == 200
+
+
+def test_a_named_origin_is_matched_as_browsers_send_it(mock: Factory) -> None:
+    # --cors-origins written with a trailing slash or capitals still names the page's origin.
+    client = mock(cors_origins=("HTTP://Localhost:3000/",))
+    assert client.post("/__mock/reset", headers={"Origin": APP}).status_code == 200
+    assert client.get("/__mock/requests", headers={"Origin": APP}).headers["access-control-allow-origin"] == APP
+    vendor = client.get(SUBSCRIPTIONS, headers={**MATATIKA, "Origin": APP})
+    assert vendor.headers["access-control-allow-origin"] == APP
+
+
+def test_a_deeply_nested_body_leaves_the_journal_readable(mock: Factory) -> None:
+    # Any page may post to a vendor path; a body nested a thousand levels with a secret field name
+    # in it must not break the journal that redacts it.
+    client = mock()
+    body = '{"token": "x", "a": ' + "[" * 1000 + "]" * 1000 + "}"
+    client.post("/nowhere", content=body, headers={"Content-Type": "application/json"})
+    journal = client.get("/__mock/requests?limit=1")
+    assert journal.status_code == 200
+    assert "x" not in journal.json()["requests"][0]["body"].split('"token"')[1][:8]

@@ -249,7 +249,7 @@ def serve(args: argparse.Namespace) -> int:
             from alertmock.framework import serve_reloading
 
             try:
-                serve_reloading(config, http=app.engine.http)
+                serve_reloading(config, http=app.engine.http, handover=config.state_file if handover else None)
             finally:
                 if handover is not None:
                     shutil.rmtree(handover, ignore_errors=True)
@@ -295,6 +295,7 @@ def startup(args: argparse.Namespace) -> tuple[Config, str]:
 RELOAD_NOTE = (
     "--reload: a change to the contract, fixtures or handlers restarts the mock once they load (until then the"
     " last files that did keep answering); sessions are kept, except that a fixture change starts them again"
+    " (unless --state-file or --state redis:// holds them: a reload never deletes those)"
 )
 
 

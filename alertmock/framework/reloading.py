@@ -38,12 +38,14 @@ class CheckedReload(ChangeReload):  # type: ignore[misc, valid-type]
         sockets: list[socket],
         *,
         fixtures: Path,
-        state_file: Path,
+        handover: Path | None,
         say: Callable[[str], None],
     ) -> None:
         super().__init__(config, target, sockets)
         self.fixtures = fixtures.resolve()
-        self.state_file = state_file
+        # The file this reloader made to pass sessions from one worker to the next; None when the
+        # sessions live elsewhere (the user's --state-file, Redis), which a reload never deletes.
+        self.handover = handover
         self.say = say
         self._changed: list[Path] = []
 
@@ -63,9 +65,14 @@ class CheckedReload(ChangeReload):  # type: ignore[misc, valid-type]
         # the fixtures they were copied from have changed.
         self.process.terminate()
         self.process.join()
-        if any(self.fixtures in path.resolve().parents for path in self._changed):
-            self.state_file.unlink(missing_ok=True)
+        fixtures_changed = any(self.fixtures in path.resolve().parents for path in self._changed)
+        if fixtures_changed and self.handover is not None:
+            self.handover.unlink(missing_ok=True)
             self.say("alertmock: reloading; the fixtures changed, so every session starts again from them")
+        elif fixtures_changed:
+            self.say(
+                "alertmock: reloading; sessions kept as saved (POST /__mock/reset starts them from the new fixtures)"
+            )
         else:
             self.say("alertmock: reloading; sessions kept")
         self.process = _subprocess(self.config, self.target, self.sockets)
@@ -105,8 +112,11 @@ def check_from_env() -> None:
         raise SystemExit(2) from None
 
 
-def serve_reloading(config: Any, http: Any) -> None:
-    """Serve `config` (already in the environment, for the workers) and reload it on changes."""
+def serve_reloading(config: Any, http: Any, handover: Path | None = None) -> None:
+    """Serve `config` (already in the environment, for the workers) and reload it on changes.
+
+    `handover` is the state file the caller made only to pass sessions between workers: the one
+    file a fixture change may delete."""
     import uvicorn
 
     settings = uvicorn.Config(
@@ -123,10 +133,9 @@ def serve_reloading(config: Any, http: Any) -> None:
     )
     server = uvicorn.Server(settings)
     sock = settings.bind_socket()
-    state_file = config.state_file or Path(os.devnull)
 
     def say(line: str) -> None:
         print(line, flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the reloader stops its worker and returns
-        CheckedReload(settings, server.run, [sock], fixtures=config.fixtures, state_file=state_file, say=say).run()
+        CheckedReload(settings, server.run, [sock], fixtures=config.fixtures, handover=handover, say=say).run()

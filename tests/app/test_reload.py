@@ -50,7 +50,8 @@ class Reloading:
 
 
 @pytest.fixture
-def reloading(tmp_path: Path) -> Iterator[Reloading]:
+def reloading(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Reloading]:
+    flags: list[str] = getattr(request, "param", [])
     shutil.copy(ROOT / "openapi.yaml", tmp_path / "openapi.yaml")
     shutil.copytree(ROOT / "spec", tmp_path / "spec")
     shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
@@ -66,6 +67,7 @@ def reloading(tmp_path: Path) -> Iterator[Reloading]:
                 str(tmp_path / "openapi.yaml"),
                 "--fixtures",
                 str(tmp_path / "fixtures"),
+                *(flag.format(folder=tmp_path) for flag in flags),
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -142,3 +144,14 @@ def test_a_malformed_fixture_is_one_line_and_the_last_good_data_keeps_answering(
     reloading.wait_for("the fixtures changed, so every session starts again", before)
     ids = _ids(_once_restarted(reloading, "before"))
     assert alert not in ids and ids
+
+
+@pytest.mark.parametrize("reloading", [["--state-file", "{folder}/kept-sessions.json"]], indirect=True)
+def test_a_fixture_change_never_deletes_the_users_state_file(reloading: Reloading) -> None:
+    alert = _create_alert(reloading, "mine")
+    fixture = reloading.folder / "fixtures" / "scalingo" / "alerts.json"
+    before = len(reloading.printed())
+    fixture.write_text(fixture.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    reloading.wait_for("sessions kept as saved", before)
+    assert alert in _ids(_once_restarted(reloading, "mine"))
+    assert (reloading.folder / "kept-sessions.json").exists()

@@ -153,19 +153,20 @@ def plan_custody(document: Mapping[str, Any], operations: Iterable[Operation], g
         if creators:
             custody.creators[op.label] = creators
             continue
-        # No create links to it: only an id the user gave for its target may be changed or deleted.
         target = op.path_parameters[-1] if op.path_parameters else ""
-        if target and target in given:
-            custody.expendable[op.label] = {target: given[target]}
-            continue
         fed_only_by_undeletable = any(
             link.target == op.label for c in undeletable for link in _links(document, labels[c])
         )
+        # Checked before an id given: what only an undeletable create makes is never expendable,
+        # even when its id was given to read it (`--set-path alert-id=` for the GET).
         if fed_only_by_undeletable:
             custody.unsafe[op.label] = (
                 f"{op.label}: not run: it changes what only a create the API cannot undo makes "
                 "(--allow-destructive runs it)"
             )
+        elif target and target in given:
+            # No create links to it: only an id the user gave for its target may be changed or deleted.
+            custody.expendable[op.label] = {target: given[target]}
         else:
             custody.unsafe[op.label] = (
                 f"{op.label}: not run: the API cannot create one for the run to change, and the run leaves "

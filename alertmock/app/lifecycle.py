@@ -25,7 +25,7 @@ def lifespan(runtime: Runtime) -> Callable[[Any], AbstractAsyncContextManager[No
 
     @asynccontextmanager
     async def run(_app: Any) -> AsyncIterator[None]:
-        if state_file is not None:
+        if state_file is not None and await runtime.sessions.first_to(f"load {state_file}"):
             loaded = await load_sessions(runtime.sessions, state_file)
             logger.warning("alertmock: %d session(s) loaded from %s", loaded, state_file)
         runtime.ready = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 from datetime import datetime
@@ -20,6 +21,9 @@ from alertmock.state.journal import Query
 from alertmock.state.store import Record, State
 from alertmock.state.store_outage import StoreUnavailableError
 
+# How long /__mock/health waits for the state store before saying it is down.
+HEALTH_STORE_SECONDS = 1.0
+
 
 async def _summary(state: State) -> dict[str, Any]:
     return {"session": current_session(), "kinds": {kind: await state.count(kind) for kind in await state.kinds()}}
@@ -29,8 +33,9 @@ async def get_health() -> Response:
     runtime = current_runtime()
     # Liveness: the process answers even when its state store does not (readiness says 503).
     try:
-        sessions, store = await runtime.sessions.names(), "up"
-    except StoreUnavailableError:
+        # Bounded: a probe's timeout is short, and a store that does not answer in time is down to it.
+        sessions, store = await asyncio.wait_for(runtime.sessions.names(), HEALTH_STORE_SECONDS), "up"
+    except (StoreUnavailableError, TimeoutError):
         sessions, store = [], "down"
     return respond(
         {

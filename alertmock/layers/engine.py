@@ -84,9 +84,11 @@ class EngineMiddleware:
         sessions = self.runtime.sessions
         writes = scope["method"] not in _SAFE_METHODS
         own = _is_the_mocks_own(path)
+        if path == HEALTH_PATH:
+            # Liveness asks nothing of the state store (a hung Redis must not fail the probe).
+            await self._unavailable(scope, receive, send, session, own, None)
+            return
         try:
-            # A write may take its session's lock with the open, unless a requested delay would
-            # hold the session's other writes behind it.
             state = await sessions.open(session, writing=writes)
         except StoreUnavailableError as error:
             await self._unavailable(scope, receive, send, session, own, error)
@@ -157,12 +159,12 @@ class EngineMiddleware:
                 await exchange.journal()
 
     async def _unavailable(
-        self, scope: Scope, receive: Receive, send: Send, session: str, own: bool, error: StoreUnavailableError
+        self, scope: Scope, receive: Receive, send: Send, session: str, own: bool, error: StoreUnavailableError | None
     ) -> None:
         """The state store cannot be reached: the vendors' routes answer the 503 in their error
         form (journaled, sent when the store is back); liveness answers that the process is up."""
         bind(self.runtime, scope, session, cast(State, None))
-        if scope["path"] == HEALTH_PATH:
+        if scope["path"] == HEALTH_PATH or error is None:
             await self.app(scope, receive, send)
         elif own:
             await render(Request(scope), error, self.runtime)(scope, receive, send)

@@ -52,9 +52,7 @@ import orjson
 import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ReadOnlyError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from alertmock.contract.generation import Generator
 from alertmock.state.clock import Clock
@@ -90,7 +88,9 @@ JOURNAL_FLUSH_SECONDS = 0.02
 # Connection refused is immediate; an unreachable host is given this long.
 CONNECT_TIMEOUT_SECONDS = 1.0
 COMMAND_TIMEOUT_SECONDS = 5.0
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError, TimeoutError)
+# What the store's fault is, answered 503 while it lasts: unreachable (connection, timeout), and
+# reachable but refusing (OOM under maxmemory, MISCONF, a read-only replica, NOPERM, BUSY).
+_UNREACHABLE = (RedisError, OSError, TimeoutError)
 _SESSIONS = "am:sessions"
 _CLOCK = "am:clock"
 _JOURNAL = "am:journal"
@@ -719,6 +719,10 @@ class RedisSessions(Sessions):
             self.journal.give_back(entries)
         finally:
             holding.wake(False)
+
+    async def first_to(self, what: str) -> bool:
+        # Kept as long as Redis keeps the state it guards: a wiped store forgets both.
+        return bool(await self.scripts.guard(self.client.set(f"am:once:{what}", 1, nx=True)))
 
     async def close(self) -> None:
         with contextlib.suppress(StoreUnavailableError):

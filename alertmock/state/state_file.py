@@ -23,7 +23,8 @@ async def save_sessions(sessions: Sessions, path: Path) -> int:
     for name in await sessions.names():
         saved[name] = await (await sessions.open(name)).export()
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    # One partial file per process: several workers sharing a store each save it at shutdown.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.write_text(json.dumps({"format": FORMAT, "sessions": saved}), encoding="utf-8")
     os.replace(partial, path)
     return len(saved)

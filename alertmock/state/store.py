@@ -99,6 +99,12 @@ class Sessions(ABC):
     async def close(self) -> None:
         """Release connections (at shutdown)."""
 
+    async def first_to(self, what: str) -> bool:
+        """Whether this process is the first of all that share the state to do `what` (load the
+        state file: a second worker, or one restarted after a crash, must not load it over what
+        the mock has been answering since). One process alone always is."""
+        return True
+
 
 def where_field(where: Where) -> tuple[str, str]:
     """The one (field, value) of a `where`."""

@@ -40,7 +40,12 @@ class Outage:
     def failed(self, error: BaseException) -> StoreUnavailableError:
         if not self.down:
             self.down = True
-            logger.error("state store %s unreachable (%s): answering 503 until it returns", self.where, error)
+            logger.error(
+                "state store %s unavailable (%s: %s): answering 503 until it returns",
+                self.where,
+                type(error).__name__,
+                error,
+            )
         return StoreUnavailableError(type(error).__name__)
 
     def answered(self) -> None:

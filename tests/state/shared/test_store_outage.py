@@ -160,5 +160,5 @@ def test_redis_stopped_under_load_then_back_empty(
     assert "Traceback" not in text
     assert text.count(RECREATED) == 1, text
     # One line per request (the access log) and one per change of the store's state per worker.
-    assert text.count("unreachable") <= 2 and text.count("reachable again") <= 2
+    assert text.count("unavailable") <= 2 and text.count("reachable again") <= 2
     assert sum(statuses_while_down.values()) > 0

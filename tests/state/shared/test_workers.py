@@ -5,11 +5,13 @@ Every request goes over a connection of its own, so the kernel spreads them over
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from .conftest import Answer, Served
@@ -150,3 +152,26 @@ def test_killing_a_worker_loses_nothing_acknowledged(serve: Callable[..., Served
     read = [survivor_get(f"{APP}/{r.json()['alert']['id']}") for r in created]
     assert [r.status_code for r in read] == [200] * 100
     assert [r.json()["alert"]["limit"] for r in read] == list(range(100))
+
+
+def test_a_worker_restarted_with_a_state_file_loads_nothing_over_the_shared_state(
+    serve: Callable[..., Served], redis_url: str, tmp_path: Path
+) -> None:
+    # The state file is loaded once for all the processes: a worker uvicorn restarts after a crash
+    # must not load it again over what the mock has acknowledged since.
+    fixtures = serve("--state", redis_url).request("GET", "/__mock/state").json()["collections"]
+    state_file = tmp_path / "sessions.json"
+    state_file.write_text(json.dumps({"format": "alertmock-state/1", "sessions": {"default": fixtures}}))
+    served = serve("--workers", "2", "--state", redis_url, "--state-file", str(state_file))
+    created = served.request("POST", APP, json=alert_body(7), headers=SCALINGO)
+    assert created.status_code == 201
+    victim = served.workers()[0]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while (victim in served.workers() or len(served.workers()) < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(served.workers()) == 2, "uvicorn did not restart the worker"
+    seen = processes_answering(served)
+    assert len(seen) == 2
+    path = f"{APP}/{created.json()['alert']['id']}"
+    assert {served.request("GET", path, headers=SCALINGO).status_code for _ in range(20)} == {200}

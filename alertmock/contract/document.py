@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from alertmock.contract.pointer import resolve as resolve_pointer
+
 _T = TypeVar("_T")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -305,10 +307,7 @@ def resolve_document(root: Path) -> dict[str, Any]:
         if key in stack:
             raise ValueError(f"recursive $ref {ref!r} in {current}")
         if key not in resolved:
-            node = document(path)
-            for token in filter(None, pointer.split("/")):
-                node = node[token.replace("~1", "/").replace("~0", "~")]
-            resolved[key] = walk(node, path, (*stack, key))
+            resolved[key] = walk(resolve_pointer(document(path), pointer), path, (*stack, key))
         return resolved[key]
 
     def walk(node: Any, current: Path, stack: tuple[tuple[Path, str], ...]) -> Any:

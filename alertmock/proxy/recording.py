@@ -24,6 +24,7 @@ import orjson
 
 from alertmock.contract import xml
 from alertmock.contract.document import Contract
+from alertmock.contract.pointer import lookup
 from alertmock.contract.redaction import Secrets, redact_exchange
 from alertmock.state.fixtures import RECORDING_MANIFEST, load_fixtures
 
@@ -112,7 +113,7 @@ class Recorder:
         except ValueError as exc:  # a body the checks passed but this reading refuses: reported, not raised
             self.rejected.append(Rejected(method, path, status, (f"unreadable answer: {exc}",)))
             return 0
-        items = _at_pointer(data, where.pointer)
+        items = lookup(data, where.pointer)
         if items is None:
             return 0
         given = 0
@@ -184,19 +185,6 @@ class Recorder:
                 found = "; ".join(rejected.violations)
                 lines.append(f"  {rejected.method} {rejected.path} ({rejected.status}): {found}")
         return "\n".join(lines)
-
-
-def _at_pointer(data: Any, pointer: str) -> Any:
-    """RFC 6901: the value at `pointer`, or None where the answer has nothing (an empty list's {})."""
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        elif isinstance(data, dict) and token in data:
-            data = data[token]
-        else:
-            return None
-    return data
 
 
 def new_recorder(runtime: Any, directory: Path) -> Recorder:

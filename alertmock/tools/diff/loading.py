@@ -20,6 +20,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from alertmock.contract.pointer import resolve
+
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 # libyaml when PyYAML has it: its nodes carry the same marks, in a fraction of the time.
@@ -171,14 +173,10 @@ def _is_ref(value: Any) -> bool:
 
 
 def _follow(tree: Any, pointer: str, what: str) -> Any:
-    node = tree
-    for raw in [part for part in pointer.split("/")[1:]] if pointer else []:
-        part = unquote(raw).replace("~1", "/").replace("~0", "~")
-        try:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise SourceError(f"{what} points to nothing") from None
-    return node
+    try:
+        return resolve(tree, unquote(pointer))  # a $ref's fragment is URL-encoded too
+    except LookupError:
+        raise SourceError(f"{what} points to nothing") from None
 
 
 def _first_line(exc: Exception) -> str:

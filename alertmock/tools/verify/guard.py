@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import httpx
 
+from alertmock.contract.pointer import lookup
 from alertmock.tools.verify.custody import CHANGES, GONE, Custody, Link
 from alertmock.tools.verify.plan import Plan
 
@@ -44,17 +45,6 @@ def _format(template: str, values: dict[str, str]) -> str:
     return template
 
 
-def _pointer(data: Any, pointer: str) -> Any:
-    for token in [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/") if t]:
-        if isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        elif isinstance(data, dict) and token in data:
-            data = data[token]
-        else:
-            return None
-    return data
-
-
 def _evaluate(link: Link, request_path: dict[str, str], body: Any) -> dict[str, str] | None:
     """A link's path parameters from the create's request and answer, or None if one is missing."""
     values = {}
@@ -62,7 +52,7 @@ def _evaluate(link: Link, request_path: dict[str, str], body: Any) -> dict[str, 
         if expression.startswith("$request.path."):
             value = request_path.get(expression.removeprefix("$request.path."))
         elif expression.startswith("$response.body#"):
-            value = _pointer(body, expression.removeprefix("$response.body#"))
+            value = lookup(body, expression.removeprefix("$response.body#"))
         else:
             value = None
         if value is None or isinstance(value, dict | list):

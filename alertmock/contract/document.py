@@ -108,8 +108,9 @@ class Vendor:
     # Statuses any of the vendor's operations may answer whatever it documents (Prefer: code=N).
     generic_statuses: tuple[int, ...] = ()
     # The module turning an answer's items back into records (`alertmock proxy --record`,
-    # `alertmock import-har`): `records(kind, item, params, bundled) -> [(kind, record), ...]`, the
-    # inverse of the vendor's wire form, and optionally `finish(records, bundled)`, once before writing.
+    # `alertmock import-har`): `records(kind, item, params, bundled, demo) -> [(kind, record), ...]`,
+    # the inverse of the vendor's wire form, and optionally `finish(records, bundled, demo)`, once
+    # before writing; `demo` is the vendor's demo credential, to whose identity the recording is served.
     recorder: str | None = None
 
     def renderer(self) -> Callable[..., Any]:

@@ -12,47 +12,15 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-import re
 from pathlib import Path
 from string import Template
 from typing import Any
 
+from alertmock.contract.demo_credentials import demo_authorizations
+
 TEMPLATE = Template((Path(__file__).parent / "templates" / "swagger-ui.html").read_text(encoding="utf-8"))
 DASHBOARD = "/__mock/"
 STATIC = "/__mock/static/"
-
-# `x-demo-credential` is written for people, as a header or a curl flag; these read the secret out.
-_BEARER = re.compile(r"^\s*Authorization:\s*Bearer\s+(\S+)", re.IGNORECASE)
-_BASIC = re.compile(r"""-u\s+["']?([^:"'\s]*):([^"'\s]+)""")
-
-
-def demo_authorizations(security_schemes: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """Per scheme, what Swagger UI pre-fills: ``{"value": …}`` (API key, bearer) or ``{"username", "password"}``.
-
-    A scheme whose demo credential is a placeholder (``<token from POST /v1/tokens/exchange>``) is left empty.
-    """
-    found: dict[str, dict[str, str]] = {}
-    for name, scheme in security_schemes.items():
-        credential = scheme.get("x-demo-credential")
-        if not isinstance(credential, str):
-            continue
-        kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
-        if kind == "apiKey" and scheme.get("in") == "header":
-            match = re.match(rf"^\s*{re.escape(scheme['name'])}:\s*(\S+)", credential, re.IGNORECASE)
-            value = match and match.group(1)
-        elif kind == "http" and http_scheme == "bearer":
-            match = _BEARER.match(credential)
-            value = match and match.group(1)
-        elif kind == "http" and http_scheme == "basic":
-            match = _BASIC.search(credential)
-            if match and not match.group(2).startswith("<"):
-                found[name] = {"username": match.group(1), "password": match.group(2)}
-            continue
-        else:
-            continue
-        if value and not value.startswith("<"):
-            found[name] = {"value": value}
-    return found
 
 
 def swagger_ui_home(home: str, spec_url: str, title: str, security_schemes: dict[str, dict[str, Any]]) -> str:

@@ -15,6 +15,7 @@ Files keep the traffic's order with a fixed layout, so the same traffic gives th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import orjson
 
 from alertmock.contract import xml
+from alertmock.contract.demo_credentials import demo_secret
 from alertmock.contract.document import Contract
 from alertmock.contract.pointer import lookup
 from alertmock.contract.redaction import Secrets, redact_exchange
@@ -43,6 +45,7 @@ class RecordsAt:
     pointer: str
     converter: Any  # the vendor's `recorder` module
     schemas: Mapping[str, Any]  # media type -> schema, to read an XML answer as data
+    demo: str | None  # the vendor's demo credential (the contract's x-demo-credential)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,16 @@ class Recorder:
 
     def __post_init__(self) -> None:
         self._at: dict[tuple[str, int], RecordsAt] = {}
+        # Per vendor, the README's demo credential, whose identity a recording is served to.
+        schemes = self.contract.resolved.get("components", {}).get("securitySchemes", {})
+        default_security = self.contract.resolved.get("security", [])
+        used: dict[str, set[str]] = {}
+        for operation in self.contract.operations.values():
+            vendor = self.contract.vendor_for(operation.path, operation.operation_id)
+            if vendor is not None:
+                for requirement in operation.spec.get("security", default_security):
+                    used.setdefault(vendor.name, set()).update(requirement)
+        self._demo = {vendor: demo_secret(schemes, names) for vendor, names in used.items()}
         for operation in self.contract.operations.values():
             for status, response in operation.spec.get("responses", {}).items():
                 where = (response.get("x-alertmock") or {}).get("records") if isinstance(response, dict) else None
@@ -78,7 +91,7 @@ class Recorder:
                     continue
                 schemas = {media: body.get("schema", {}) for media, body in response.get("content", {}).items()}
                 self._at[(operation.operation_id, int(status))] = RecordsAt(
-                    where["kind"], where["at"], converter, schemas
+                    where["kind"], where["at"], converter, schemas, self._demo.get(vendor.name)
                 )
 
     def load(self, directory: Path) -> None:
@@ -119,7 +132,7 @@ class Recorder:
         given = 0
         for item in items if isinstance(items, list) else [items]:
             try:
-                converted = where.converter.records(where.kind, item, dict(params), self.bundled)
+                converted = where.converter.records(where.kind, item, dict(params), self.bundled, where.demo)
             except (KeyError, IndexError, TypeError, ValueError, StopIteration) as exc:
                 # The vendor's converter met a shape it does not know: reported, and the proxy answers on.
                 self.rejected.append(Rejected(method, path, status, (f"not convertible: {exc!r}",)))
@@ -156,9 +169,9 @@ class Recorder:
 
         Records keep the order the traffic first showed them in (a list answer's order), so the
         mock lists them as the real service did."""
-        for converter in {id(at.converter): at.converter for at in self._at.values()}.values():
-            if hasattr(converter, "finish"):
-                converter.finish(self.records, self.bundled)
+        for at in {id(at.converter): at for at in self._at.values()}.values():
+            if hasattr(at.converter, "finish"):
+                at.converter.finish(self.records, self.bundled, at.demo)
         directory.mkdir(parents=True, exist_ok=True)
         written = []
         for kind in sorted(self.records):
@@ -166,7 +179,10 @@ class Recorder:
             path = directory / vendor / f"{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             records = list(self.records[kind].values())
-            path.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            # Whole or not at all, as the state file is written: a file cut short would not load.
+            partial = path.with_name(f".{path.name}.partial")
+            partial.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            os.replace(partial, path)
             written.append(path)
         manifest = {
             "recorded-by": "alertmock",

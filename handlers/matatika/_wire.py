@@ -94,7 +94,8 @@ def alerts() -> Callable[[list[Body]], Awaitable[list[Body]]]:
 
 # --- subscriptions ----------------------------------------------------------------------------
 
-_TARGET_KINDS = {"workspace": "workspaces", "channel": "channels", "dataset": "datasets", "pipeline": "pipelines"}
+# A subscription target's kind -> its collection (and the path segment of its link).
+TARGET_KINDS = {"workspace": "workspaces", "channel": "channels", "dataset": "datasets", "pipeline": "pipelines"}
 
 
 def _target_embed(kind: str, record: Body) -> Body:
@@ -171,7 +172,7 @@ class Subscriptions:
 
     async def _relate(self, subscriber_kind: str, subscriber_id: str, kind: str, target_id: str) -> _Related:
         """`_embedded`, whether a workspace subscribes, and the target's key and link."""
-        target = await self._state.get(f"matatika.{_TARGET_KINDS[kind]}", target_id)
+        target = await self._state.get(f"matatika.{TARGET_KINDS[kind]}", target_id)
         table = "matatika.workspaces" if subscriber_kind == "workspace" else "matatika.profiles"
         subscriber = await self._state.get(table, subscriber_id)
         key = (subscriber_kind, subscriber_id, kind, target_id, self._base, id(target), id(subscriber))
@@ -195,7 +196,7 @@ def _related(
     target_record: Body | None,
     subscriber_record: Body | None,
 ) -> _Related:
-    collection = _TARGET_KINDS[kind]
+    collection = TARGET_KINDS[kind]
     target = (kind, _target_embed(kind, target_record or {"id": target_id}))
     link = freeze({"href": f"{base}/api/{collection}/{target_id}"})
     if subscriber_kind == "workspace":

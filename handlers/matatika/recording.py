@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._wire import TARGET_KINDS
+
 Record = dict[str, Any]
 # The README's demo credential (`Authorization: Bearer matatika-demo-token`).
-DEMO_TOKEN = "matatika-demo-token"
-_COLLECTIONS = {"workspace": "workspaces", "channel": "channels", "dataset": "datasets", "pipeline": "pipelines"}
 _EMBED_FIELDS = {"channel": ("name", "description", "picture"), "pipeline": ("name", "lastModified")}
 
 
 def records(
-    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]]
+    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]], demo: str | None
 ) -> list[tuple[str, Record]]:
     if kind == "matatika.jobs":
         return _job(kind, item)
@@ -33,7 +33,7 @@ def _linked_id(item: Record, name: str) -> str:
 
 def _subscription(kind: str, item: Record) -> list[tuple[str, Record]]:
     embedded = item.get("_embedded", {})
-    target_kind = next(name for name in _COLLECTIONS if name in item.get("_links", {}))
+    target_kind = next(name for name in TARGET_KINDS if name in item.get("_links", {}))
     target_id = _linked_id(item, target_kind)
     if "subscriberWorkspace" in embedded:
         subscriber = {"kind": "workspace", "id": embedded["subscriberWorkspace"]["id"]}
@@ -53,7 +53,7 @@ def _subscription(kind: str, item: Record) -> list[tuple[str, Record]]:
         target = {**shown, "id": target_id}
     else:
         target = {"id": target_id, **{k: shown.get(k, "") for k in _EMBED_FIELDS.get(target_kind, ("name",))}}
-    found.append((f"matatika.{_COLLECTIONS[target_kind]}", target))
+    found.append((f"matatika.{TARGET_KINDS[target_kind]}", target))
     if subscriber["kind"] == "workspace":
         found.append(("matatika.workspaces", dict(embedded["subscriberWorkspace"])))
     else:
@@ -77,12 +77,14 @@ def _job(kind: str, item: Record) -> list[tuple[str, Record]]:
     ]
 
 
-def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]]) -> None:
+def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]], demo: str | None) -> None:
     """The demo token becomes the recorded caller; the caller owns the recorded workspaces."""
     profiles = recorded.get("matatika.profiles", {})
     caller = next((key for key, profile in profiles.items() if profile.get("recordedCaller")), None)
     if caller is None:
         return
-    recorded["matatika.tokens"] = {DEMO_TOKEN: {"id": DEMO_TOKEN, "profileId": caller}}
+    if demo is None:
+        return
+    recorded["matatika.tokens"] = {demo: {"id": demo, "profileId": caller}}
     for key, workspace in recorded.get("matatika.workspaces", {}).items():
         recorded["matatika.workspaces"][key] = {**workspace, "ownerId": caller, "memberIds": [caller]}

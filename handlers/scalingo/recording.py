@@ -15,11 +15,10 @@ from handlers.scalingo._wire import DURATIONS
 
 Record = dict[str, Any]
 # The README's demo credential (`curl -u ":tk-us-demo-token"`): its user owns what was recorded.
-DEMO_TOKEN = "tk-us-demo-token"
 
 
 def records(
-    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]]
+    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]], demo: str | None
 ) -> list[tuple[str, Record]]:
     app_id = item.get("app_id") or params["app"]
     alert: Record = {
@@ -39,16 +38,16 @@ def records(
     alert["notifiers"] = item.get("notifiers", [])
     # The path names the app by its name or its id: only a name says something about the app.
     named = params.get("app", app_id)
-    app = {"id": app_id, "name": named if named != app_id else "", "owner_id": _demo_user(bundled)}
+    app = {"id": app_id, "name": named if named != app_id else "", "owner_id": _demo_user(bundled, demo)}
     return [(kind, alert), ("scalingo.apps", app)]
 
 
-def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]]) -> None:
+def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]], demo: str | None) -> None:
     """An app only ever named by its id is named by it."""
     for key, app in recorded.get("scalingo.apps", {}).items():
         if not app["name"]:
             recorded["scalingo.apps"][key] = {**app, "name": app["id"]}
 
 
-def _demo_user(bundled: Mapping[str, list[Record]]) -> str:
-    return next(str(t["user_id"]) for t in bundled.get("scalingo.tokens", []) if t["id"] == DEMO_TOKEN)
+def _demo_user(bundled: Mapping[str, list[Record]], demo: str | None) -> str:
+    return next((str(t["user_id"]) for t in bundled.get("scalingo.tokens", []) if t["id"] == demo), "")

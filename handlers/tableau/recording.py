@@ -14,13 +14,12 @@ from typing import Any
 
 Record = dict[str, Any]
 # The README's demo credential (`X-Tableau-Auth: 12ab34cd56ef78ab90cd12ef34ab56cd`, or admin / admin).
-DEMO_TOKEN = "12ab34cd56ef78ab90cd12ef34ab56cd"
 # x-inferred: an alert's owner may create alerts; the answers do not show the owner's site role.
 OWNER_ROLE = "Creator"
 
 
 def records(
-    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]]
+    kind: str, item: Record, params: Mapping[str, str], bundled: Mapping[str, list[Record]], demo: str | None
 ) -> list[tuple[str, Record]]:
     site_id = params.get("site-id") or params["site_id"]
     owner, view = item["owner"], item["view"]
@@ -56,7 +55,7 @@ def records(
     return [(kind, alert), ("tableau.users", user), ("tableau.views", shown_view), ("tableau.sites", site)]
 
 
-def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]]) -> None:
+def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Record]], demo: str | None) -> None:
     sites = recorded.get("tableau.sites", {})
     if not sites:
         return
@@ -64,7 +63,9 @@ def finish(recorded: dict[str, dict[str, Record]], bundled: Mapping[str, list[Re
         alert.setdefault("recipientIds", [])
     first = next(iter(sites))
     sites[first] = {**sites[first], "contentUrl": ""}  # where the demo's sign-in to site "" lands
-    demo_id = next(t["userId"] for t in bundled.get("tableau.tokens", []) if t["id"] == DEMO_TOKEN)
-    demo = next(u for u in bundled.get("tableau.users", []) if u["id"] == demo_id)
+    demo_id = next((t["userId"] for t in bundled.get("tableau.tokens", []) if t["id"] == demo), None)
+    if demo_id is None:
+        return
+    demo_user = next(u for u in bundled.get("tableau.users", []) if u["id"] == demo_id)
     users = recorded.setdefault("tableau.users", {})
-    users[demo_id] = {**demo, "siteRoles": dict.fromkeys(sites, "ServerAdministrator")}
+    users[demo_id] = {**demo_user, "siteRoles": dict.fromkeys(sites, "ServerAdministrator")}

@@ -46,6 +46,11 @@ class HarImport:
     other_hosts: dict[str, int] = field(default_factory=dict)
     undocumented: int = 0
     violating: int = 0
+    # Entries with no answer to record: aborted (status 0) or revalidated (304), or not HAR-shaped.
+    unanswered: int = 0
+    malformed: int = 0
+    # "METHOD /path (status): finding" for each entry that broke the contract.
+    violations: list[str] = field(default_factory=list)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -53,6 +58,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         har = json.loads(args.har.read_text(encoding="utf-8"))
         entries = har["log"]["entries"]
+        if not isinstance(entries, list):
+            raise TypeError("log.entries is not a list")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"alertmock import-har: {args.har}: not a HAR file ({exc})", file=sys.stderr)
         return 2
@@ -62,8 +69,17 @@ def main(args: argparse.Namespace) -> int:
     if skipped:
         by_host = ", ".join(f"{host} {count}" for host, count in sorted(result.other_hosts.items()))
         print(f"Skipped {skipped} entr{'y' if skipped == 1 else 'ies'} for other hosts ({by_host})")
-    if result.undocumented:
-        print(f"Skipped {result.undocumented} entr{'y' if result.undocumented == 1 else 'ies'} not in the contract")
+    for count, why in (
+        (result.undocumented, "not in the contract"),
+        (result.unanswered, "without an answer to record (aborted, or 304 Not Modified)"),
+        (result.malformed, "that are not HAR entries (no request URL and method, or no response status)"),
+    ):
+        if count:
+            print(f"Skipped {count} entr{'y' if count == 1 else 'ies'} {why}")
+    if result.violations:
+        print("Broke the contract (not recorded):")
+        for line in result.violations:
+            print(f"  {line}")
     return 1 if result.violating else 0
 
 
@@ -78,13 +94,16 @@ async def import_har(
     checks = ContractChecks(runtime.contract, select_engine(config.engine))
     recorder = new_recorder(runtime, out)
     located_entries = []
+    result = HarImport("")
     for entry in entries:
+        if not _well_formed(entry):
+            result.malformed += 1
+            continue
         request = entry["request"]
         url = urlsplit(request["url"])
         located = await checks.locate(_scope(request["method"], url, request.get("headers", [])))
         located_entries.append((entry, url, located))
     api_hosts = set(hosts or ()) or {url.netloc for _, url, located in located_entries if located is not None}
-    result = HarImport("")
     for entry, url, located in located_entries:
         if url.netloc not in api_hosts:
             result.other_hosts[url.netloc] = result.other_hosts.get(url.netloc, 0) + 1
@@ -93,12 +112,18 @@ async def import_har(
             result.undocumented += 1
             continue
         request, response = entry["request"], entry["response"]
+        if response["status"] in (0, 304):
+            result.unanswered += 1
+            continue
         findings = await located.request(_text(request.get("postData", {})))
-        headers = [(h["name"].lower().encode("latin-1"), h["value"].encode("latin-1")) for h in response["headers"]]
+        headers = [(_latin1(h["name"].lower()), _latin1(h["value"])) for h in response.get("headers", [])]
         body = _text(response.get("content", {}))
         method = request["method"].upper()
         findings.extend(located.checks.response(method, response["status"], headers, body))
         result.violating += bool(findings)
+        result.violations.extend(
+            f"{method} {unquote(url.path)} ({response['status']}): {finding.header()}" for finding in findings
+        )
         recorder.observe(
             method=method,
             path=unquote(url.path),
@@ -130,11 +155,25 @@ def _scope(method: str, url: Any, headers: list[dict[str, str]]) -> dict[str, An
         "query_string": url.query.encode("latin-1"),
         # HTTP/2 pseudo-headers (":authority") are no headers of HTTP/1.1.
         "headers": [
-            (h["name"].lower().encode("latin-1"), h["value"].encode("latin-1"))
-            for h in headers
-            if not h["name"].startswith(":")
+            (_latin1(h["name"].lower()), _latin1(h["value"])) for h in headers if not h["name"].startswith(":")
         ],
     }
+
+
+def _well_formed(entry: Any) -> bool:
+    request, response = (entry.get("request"), entry.get("response")) if isinstance(entry, dict) else (None, None)
+    return (
+        isinstance(request, dict)
+        and isinstance(request.get("url"), str)
+        and isinstance(request.get("method"), str)
+        and isinstance(response, dict)
+        and isinstance(response.get("status"), int)
+    )
+
+
+def _latin1(value: Any) -> bytes:
+    # HTTP header values are bytes; a browser's HAR may hold any text (a name with "ë" in it).
+    return str(value).encode("latin-1", "replace")
 
 
 def _text(content: dict[str, Any]) -> bytes:

@@ -123,3 +123,29 @@ def test_the_same_har_imported_twice_gives_the_same_bytes(staging_url: str, tmp_
         root = tmp_path / name
         files.append({p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()})
     assert files[0] == files[1] and len(files[0]) == 14
+
+
+def test_entries_a_browser_writes_but_that_hold_no_answer_are_counted_not_crashed_on(tmp_path: Path) -> None:
+    url = "https://api.example/v1/apps/example-app/alerts"
+    answered = {"status": 200, "headers": [{"name": "X-Owner", "value": "Zoë ☃"}], "content": {"text": "{}"}}
+    entries = [
+        {"request": {"method": "GET", "url": url, "headers": []}, "response": answered},
+        {"request": {"method": "GET", "url": url, "headers": []}},  # no response
+        {"request": {"method": "GET", "url": url, "headers": []}, "response": {"status": 0, "headers": []}},
+        {"request": {"method": "GET", "url": url, "headers": []}, "response": {"status": 304, "headers": []}},
+        "not an entry",
+    ]
+    har = tmp_path / "odd.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "alertmock.cli", "import-har", str(har), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Skipped 2 entries without an answer to record" in done.stdout
+    assert "Skipped 2 entries that are not HAR entries" in done.stdout
+    # The one answered entry broke the contract ({} has no "alerts"): named, and the exit says so.
+    assert "GET /v1/apps/example-app/alerts (200):" in done.stdout
+    assert done.returncode == 1

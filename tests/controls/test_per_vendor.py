@@ -206,3 +206,15 @@ def test_seeded_jobs_follow_their_pipelines_workspace(client) -> None:  # type: 
 def test_seed_refuses_a_parent_it_cannot_use(client, body, status) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/__mock/seed", json=body)
     assert response.status_code == status, response.text
+
+
+def test_a_create_never_takes_the_id_of_a_seeded_record(client) -> None:  # type: ignore[no-untyped-def]
+    # With one --seed, /__mock/seed and the creates once drew their UUIDs from the same sequence:
+    # the next subscribe was given a seeded record's id and replaced it.
+    assert client.post("/__mock/seed", json={"kind": "matatika.subscriptions", "count": 25}).status_code == 201
+    before = {s["id"]: s for s in client.get("/__mock/state").json()["collections"]["matatika.subscriptions"]}
+    dataset = "/api/datasets/e31c9cf7-5d81-4807-b1a5-0407e72d040a/subscriptions"
+    for query in ("", "?allMembers=true"):
+        assert client.post(dataset + query, headers=MATATIKA).status_code in (200, 201)
+    after = {s["id"]: s for s in client.get("/__mock/state").json()["collections"]["matatika.subscriptions"]}
+    assert {i: after.get(i) for i in before} == before

@@ -11,7 +11,7 @@ from alertmock.state.ids import Ids
 def test_uuid4_is_the_stdlib_version_4_uuid_of_the_same_random_bits() -> None:
     for seed in (0, 1, 2, 12345, "session-a"):
         ids, reference = Ids(), random.Random(seed)
-        ids.reseed(seed)  # type: ignore[arg-type]
+        ids._random = random.Random(seed)
         for _ in range(500):
             assert ids.uuid4() == str(uuid.UUID(int=reference.getrandbits(128), version=4))
 
@@ -37,3 +37,12 @@ class _Fixed:
 
     def getrandbits(self, k: int) -> int:
         return self.bits
+
+
+def test_a_seed_gives_the_ids_a_sequence_of_their_own() -> None:
+    # Faker, seeded with the same --seed, draws its UUIDs from random.Random(seed) too: the ids of
+    # records /__mock/seed makes must not be the ones the next creates are given.
+    fakers_draws = random.Random(1)
+    drawn = {str(uuid.UUID(int=fakers_draws.getrandbits(128), version=4)) for _ in range(100)}
+    ids = Ids(1)
+    assert not drawn & {ids.uuid4() for _ in range(100)}

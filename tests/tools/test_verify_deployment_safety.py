@@ -38,6 +38,7 @@ DEMO = {
     "tableau": ["--username", "admin", "--password", "admin"],
     "scalingo": ["--token", "tk-us-demo-token", "--set-path", "app=example-app"],
 }
+MATATIKA_DEMO = {"Authorization": "Bearer matatika-demo-token"}
 # What the fixtures hold that a change could target (parents such as sites, apps or datasets aside).
 TARGETS = ("matatika.subscriptions", "matatika.jobs", "matatika.alerts", "tableau.data_alerts", "scalingo.alerts")
 DATA_ALERT = "/api/{api-version}/sites/{site-id}/dataAlerts/{data-alert-id}"
@@ -57,6 +58,13 @@ SERVER_FLAGS = ("--quiet", "--clock", "x10", "--journal-size", "100000", "--jour
 def _get(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=30) as answer:
         return json.load(answer)
+
+
+def _control(url: str, method: str, path: str, body: Any) -> None:
+    request = urllib.request.Request(
+        url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method=method
+    )
+    urllib.request.urlopen(request, timeout=30).close()
 
 
 def _records(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -243,3 +251,34 @@ def test_the_contracts_links_decide_what_runs_on_what() -> None:
     given = plan_custody(document, operations(document, "tableau"), {"data-alert-id": "lose-me"})
     assert not given.unsafe
     assert given.expendable == {label: {"data-alert-id": "lose-me"} for label in UNSAFE["tableau"]}
+
+
+def test_a_subscription_on_the_second_page_is_not_taken_for_the_runs_own(tmp_path: Path) -> None:
+    # Subscribing again answers the existing subscription: only a deployment read whole (every
+    # page of its lists) tells the run it was there before.
+    dataset = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
+    subscription = "8638c02d-9313-4b39-be1a-6bc0e1eec03f"  # the profile's, to that dataset
+    with live_server(*SERVER_FLAGS) as server:
+        _control(server.url, "POST", "/__mock/seed", {"kind": "matatika.subscriptions", "count": 25})
+        # A state where it was made last: the list shows it on page 2.
+        state = _get(f"{server.url}/__mock/state")
+        subscriptions = state["collections"]["matatika.subscriptions"]
+        subscriptions.sort(key=lambda s: s["id"] == subscription)
+        _control(server.url, "PUT", "/__mock/state", {"collections": state["collections"]})
+        first_page = urllib.request.Request(f"{server.url}/api/subscriptions", headers=MATATIKA_DEMO)
+        with urllib.request.urlopen(first_page, timeout=30) as answer:
+            listed = [s["id"] for s in json.load(answer)["_embedded"]["subscriptions"]]
+        assert subscription not in listed  # the case: it is on page 2
+        before = _get(f"{server.url}/__mock/state")
+        _, log = _verify(
+            server.url,
+            "matatika",
+            *("--set-path", f"dataset-id={dataset}", "--seed", "1"),
+            *_operations(
+                "POST /api/datasets/{dataset-id}/subscriptions",
+                "PUT /api/subscriptions/{subscription-id}",
+                "DELETE /api/subscriptions/{subscription-id}",
+            ),
+            tmp_path=tmp_path,
+        )
+        _assert_left_as_found(server.url, before, log)

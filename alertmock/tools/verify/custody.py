@@ -99,6 +99,22 @@ def _links(document: Mapping[str, Any], operation: Operation) -> list[Link]:
     return found
 
 
+def _paging(document: Mapping[str, Any], operation: Operation) -> dict[str, Any]:
+    """A list's paging query parameters, as the contract marks them (``x-alertmock-paging``):
+    ``{"page": name, "first": n, "size": name, "largest": n}``, or {} for an answer of one page."""
+    item = document["paths"][operation.path]
+    parameters = [*item.get("parameters", []), *item[operation.method.lower()].get("parameters", [])]
+    marked = {p["x-alertmock-paging"]: p for p in parameters if p.get("in") == "query" and "x-alertmock-paging" in p}
+    if "page" not in marked:
+        return {}
+    page, size = marked["page"], marked.get("size")
+    paging = {"page": page["name"], "first": int(page.get("schema", {}).get("minimum", 0))}
+    if size is not None:
+        schema = size.get("schema", {})
+        paging.update(size=size["name"], largest=int(schema.get("maximum", schema.get("default", 100))))
+    return paging
+
+
 def _examples(document: Mapping[str, Any], operation: Operation) -> dict[str, Any]:
     """The request body's first example per media type (JSON first), for creating a resource of the run's own."""
     definition = document["paths"][operation.path][operation.method.lower()]
@@ -126,6 +142,7 @@ def plan_custody(document: Mapping[str, Any], operations: Iterable[Operation], g
             "method": op.method,
             "parameters": list(op.path_parameters),
             "examples": _examples(document, op) if op.method == "POST" else {},
+            "paging": _paging(document, op) if op.method == "GET" else {},
         }
     undeletable: set[str] = set()
     for op in chosen:

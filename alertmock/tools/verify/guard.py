@@ -31,6 +31,8 @@ from alertmock.contract.pointer import lookup
 from alertmock.tools.verify.custody import CHANGES, GONE, Custody, Link
 from alertmock.tools.verify.plan import Plan
 
+# Pages of one list read before the run, at most (each at the contract's largest page size).
+MAX_PAGES = 1000
 # A change refused for the state of the run's resource (409) is tried on it again after this long.
 RETRY_REFUSED_AFTER_SECONDS = 1.0
 
@@ -103,12 +105,32 @@ class Guard:
                 continue
             path = _format(operation["path"], self.custody.ids)
             headers = {**self._headers(label), "Accept": "application/json"}
-            try:
-                answer = httpx.get(self.plan.url + path, headers=headers, timeout=30)
-                _strings(answer.json() if answer.status_code == 200 else None, seen)
-            except (httpx.HTTPError, ValueError):
-                continue
+            self._read_all_pages(self.plan.url + path, headers, operation["paging"], seen)
         self.preexisting = seen
+
+    def _read_all_pages(self, url: str, headers: dict[str, str], paging: dict[str, Any], seen: set[str]) -> None:
+        """Every page of a list (its first only, when the contract marks no paging): a record on
+        page 2 is as much the deployment's as one on page 1."""
+        pages = (
+            (
+                {paging["page"]: n, **({paging["size"]: paging["largest"]} if "size" in paging else {})}
+                for n in range(paging["first"], paging["first"] + MAX_PAGES)
+            )
+            if paging
+            else iter([{}])
+        )
+        for query in pages:
+            try:
+                answer = httpx.get(url, params=query, headers=headers, timeout=30)
+                found: set[str] = set()
+                _strings(answer.json() if answer.status_code == 200 else None, found)
+            except (httpx.HTTPError, ValueError):
+                return
+            # Past the last page, a list shows nothing new but its own links (`?page=N`).
+            new = {value for value in found - seen if not value.startswith(("http://", "https://", "/"))}
+            seen |= found
+            if answer.status_code != 200 or not new:
+                return
 
     def _read_parent(self, creator: str, path_parameters: dict[str, str]) -> bytes | None:
         read = self.custody.parent_read.get(creator)
@@ -135,6 +157,8 @@ class Guard:
             self.note(f"{creator} created something its answer does not identify: it could not be cleaned up")
             return False
         answered = {values[n] for n, e in undo.parameters.items() if e.startswith("$response")}
+        # A create that adds to a resource (a recipient to an alert) answers with what it added, which
+        # was there before (a user): whether it changed anything was judged above, on the resource.
         if creator not in self.custody.parent_read and answered & (self.preexisting or set()):
             return False  # it answered with what was there before the run
         undo_path = _format(self.custody.operations[undo.target]["path"], {**request_path, **values})

@@ -259,16 +259,18 @@ def test_a_subscription_on_the_second_page_is_not_taken_for_the_runs_own(tmp_pat
     dataset = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
     subscription = "8638c02d-9313-4b39-be1a-6bc0e1eec03f"  # the profile's, to that dataset
     with live_server(*SERVER_FLAGS) as server:
-        _control(server.url, "POST", "/__mock/seed", {"kind": "matatika.subscriptions", "count": 25})
-        # A state where it was made last: the list shows it on page 2.
+        _control(server.url, "POST", "/__mock/seed", {"kind": "matatika.subscriptions", "count": 80})
+        # A state where the profile's one subscription to the dataset (the fixture's; the seeded
+        # copies of it dropped) was made last: the list shows it on page 2.
         state = _get(f"{server.url}/__mock/state")
         subscriptions = state["collections"]["matatika.subscriptions"]
+        subscriptions[:] = [s for s in subscriptions if s["id"] == subscription or not _to(s, dataset)]
         subscriptions.sort(key=lambda s: s["id"] == subscription)
         _control(server.url, "PUT", "/__mock/state", {"collections": state["collections"]})
         first_page = urllib.request.Request(f"{server.url}/api/subscriptions", headers=MATATIKA_DEMO)
         with urllib.request.urlopen(first_page, timeout=30) as answer:
-            listed = [s["id"] for s in json.load(answer)["_embedded"]["subscriptions"]]
-        assert subscription not in listed  # the case: it is on page 2
+            listed = {s["id"] for s in json.load(answer)["_embedded"]["subscriptions"]}
+        assert len(listed) == 20 and subscription not in listed  # the case: it is on page 2
         before = _get(f"{server.url}/__mock/state")
         _, log = _verify(
             server.url,
@@ -282,3 +284,9 @@ def test_a_subscription_on_the_second_page_is_not_taken_for_the_runs_own(tmp_pat
             tmp_path=tmp_path,
         )
         _assert_left_as_found(server.url, before, log)
+
+
+def _to(subscription: dict[str, Any], dataset: str) -> bool:
+    """A subscription of the profile to the dataset (what subscribing to it again answers)."""
+    target, subscriber = subscription.get("target") or {}, subscription.get("subscriber") or {}
+    return target.get("id") == dataset and subscriber.get("kind") == "profile"

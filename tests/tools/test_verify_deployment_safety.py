@@ -290,3 +290,29 @@ def _to(subscription: dict[str, Any], dataset: str) -> bool:
     """A subscription of the profile to the dataset (what subscribing to it again answers)."""
     target, subscriber = subscription.get("target") or {}, subscription.get("subscriber") or {}
     return target.get("id") == dataset and subscriber.get("kind") == "profile"
+
+
+def test_a_deployment_whose_lists_cannot_be_read_is_written_nothing(tmp_path: Path) -> None:
+    # Blind to what is there, the run cannot tell a create's answer from a record it must not
+    # touch: it creates, changes and deletes nothing, and says which read failed.
+    dataset = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
+    with live_server(*SERVER_FLAGS) as server:
+        rule = {"method": "GET", "path": "/api/subscriptions", "error": {"rate": 1.0, "status": 503}}
+        _control(server.url, "PUT", "/__mock/faults", {"rules": [rule]})
+        before = _get(f"{server.url}/__mock/state")
+        result, log = _verify(
+            server.url,
+            "matatika",
+            *("--set-path", f"dataset-id={dataset}", "--seed", "1"),
+            *_operations(
+                "POST /api/datasets/{dataset-id}/subscriptions",
+                "PUT /api/subscriptions/{subscription-id}",
+                "DELETE /api/subscriptions/{subscription-id}",
+            ),
+            tmp_path=tmp_path,
+        )
+        journal = _assert_left_as_found(server.url, before, log)
+    assert "could not read what the deployment holds (GET /api/subscriptions: answered 503)" in log
+    writes = [e for e in journal if e["method"] != "GET" and 200 <= e["status"] < 300]
+    assert writes == []
+    assert not result.ok  # nothing changed, so those operations went untested

@@ -72,6 +72,9 @@ class Guard:
         self.alive: set[str] = set()
         self.before: dict[int, bytes | None] = {}
         self.preexisting: set[str] | None = None
+        # The lists the run could not read before it started: it then cannot tell what is its own,
+        # and creates, changes and deletes nothing (fail closed).
+        self.unread: list[str] = []
         # (change label, undo path) of the run's resources whose state refused that change (409: a job
         # still queued, or already finished, cannot be stopped), and when: that change goes to another
         # resource next time, or to this one again once its state may have moved on.
@@ -98,19 +101,27 @@ class Guard:
         """Every id the deployment shows before the run (its lists and reads whose parents are known).
 
         Some creates answer with what is already there (Matatika's subscribe, for a target one is
-        already subscribed to): such an answer is never the run's own."""
+        already subscribed to): such an answer is never the run's own. A list that cannot be read
+        (an error, a refusal) leaves the run blind to what is there: it then writes nothing."""
         seen: set[str] = set()
         for label, operation in self.custody.operations.items():
             if operation["method"] != "GET" or not all(n in self.custody.ids for n in operation["parameters"]):
                 continue
             path = _format(operation["path"], self.custody.ids)
             headers = {**self._headers(label), "Accept": "application/json"}
-            self._read_all_pages(self.plan.url + path, headers, operation["paging"], seen)
+            failure = self._read_all_pages(self.plan.url + path, headers, operation["paging"], seen)
+            if failure is not None:
+                self.unread.append(f"{label}: {failure}")
         self.preexisting = seen
+        if self.unread:
+            self.note(
+                f"could not read what the deployment holds ({'; '.join(self.unread)}): the run creates, "
+                "changes and deletes nothing, since it could not tell its own from what was there"
+            )
 
-    def _read_all_pages(self, url: str, headers: dict[str, str], paging: dict[str, Any], seen: set[str]) -> None:
+    def _read_all_pages(self, url: str, headers: dict[str, str], paging: dict[str, Any], seen: set[str]) -> str | None:
         """Every page of a list (its first only, when the contract marks no paging): a record on
-        page 2 is as much the deployment's as one on page 1."""
+        page 2 is as much the deployment's as one on page 1. None once read, else what failed."""
         pages = (
             (
                 {paging["page"]: n, **({paging["size"]: paging["largest"]} if "size" in paging else {})}
@@ -122,15 +133,20 @@ class Guard:
         for query in pages:
             try:
                 answer = httpx.get(url, params=query, headers=headers, timeout=30)
+                if answer.status_code == 404:
+                    return None  # nothing there (its parent is not): nothing to take for the run's own
+                if answer.status_code != 200:
+                    return f"answered {answer.status_code}"
                 found: set[str] = set()
-                _strings(answer.json() if answer.status_code == 200 else None, found)
-            except (httpx.HTTPError, ValueError):
-                return
+                _strings(answer.json(), found)
+            except (httpx.HTTPError, ValueError) as error:
+                return f"{type(error).__name__}: {error}"
             # Past the last page, a list shows nothing new but its own links (`?page=N`).
             new = {value for value in found - seen if not value.startswith(("http://", "https://", "/"))}
             seen |= found
-            if answer.status_code != 200 or not new:
-                return
+            if not new:
+                return None
+        return None
 
     def _read_parent(self, creator: str, path_parameters: dict[str, str]) -> bytes | None:
         read = self.custody.parent_read.get(creator)
@@ -222,6 +238,9 @@ class Guard:
         if label in self.plan.revoking and case.headers:
             # The throwaway credential it carries: should the call not revoke it, the clean-up does.
             self._write({"session": {k: v for k, v in case.headers.items() if k.lower() != "content-type"}})
+        if self.unread and (method in CHANGES or (method == "POST" and label in self.custody.undo)):
+            case.path_parameters = {**(case.path_parameters or {}), **self._nothing(label)}
+            return
         if label in self.custody.parent_read and method == "POST":
             self.before[id(case)] = self._read_parent(label, dict(case.path_parameters or {}))
         if method not in CHANGES:

@@ -10,6 +10,7 @@ reaches the breakage, with few examples and a fixed seed so that the suite stays
 from __future__ import annotations
 
 import io
+import os
 import json
 import tempfile
 from collections import Counter
@@ -27,8 +28,9 @@ from alertmock.tools.verify.run import config_toml, schemathesis_command
 from tests.broken_variants import VARIANTS, Scope, Variant
 
 SEED = 20260610
-# Every run writes its event log to --report-dir: away from the checkout unless a test asks.
-REPORTS = Path(tempfile.gettempdir()) / "alertmock-verify-test-reports"
+# Every run writes its event log to --report-dir: away from the checkout unless a test asks, and one
+# directory per test process (pytest-xdist's workers run verify side by side).
+REPORTS = Path(tempfile.gettempdir()) / f"alertmock-verify-test-reports-{os.getpid()}"
 
 
 def _verify(

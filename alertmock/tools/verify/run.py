@@ -319,9 +319,10 @@ def run(opts: VerifyOptions, *, out: IO[str] | None = None, app: Any = None, cap
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="alertmock-verify-")))
         contract = directory / "contract.json"
         contract.write_text(json.dumps(document), encoding="utf-8")
-        # The event log is a report like the others: it stays where the run says it is.
+        # The event log is a report like the others: it stays where the run says it is. Named by
+        # vendor, so that one job's runs for the three vendors, side by side, read their own.
         opts.report_dir.mkdir(parents=True, exist_ok=True)
-        ndjson = opts.report_dir / "events.ndjson"
+        ndjson = opts.report_dir / f"events-{opts.api}.ndjson"
         ndjson.unlink(missing_ok=True)
         ledger = directory / "created.ndjson"
         config = directory / "schemathesis.toml"

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from alertmock.tools.verify.document import Operation
+from alertmock.tools.verify.document import Operation, labels_by_operation_id
 
 CHANGES = ("PUT", "PATCH", "DELETE")
 GONE = (404, 410)
@@ -81,12 +81,7 @@ class Custody:
 
 def _links(document: Mapping[str, Any], operation: Operation) -> list[Link]:
     """The operation's 2xx links, to operations named by operationId."""
-    by_id = {
-        item[method]["operationId"]: f"{method.upper()} {path}"
-        for path, item in document.get("paths", {}).items()
-        for method in item
-        if isinstance(item.get(method), dict) and "operationId" in item[method]
-    }
+    by_id = labels_by_operation_id(document)
     definition = document["paths"][operation.path][operation.method.lower()]
     found = []
     for status, response in definition.get("responses", {}).items():

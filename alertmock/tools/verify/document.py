@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,16 @@ class Operation:
     @property
     def secured(self) -> bool:
         return bool(self.security)
+
+
+def labels_by_operation_id(document: Mapping[str, Any]) -> dict[str, str]:
+    """Each operationId's label (`METHOD /path`), the name coverage, links and custody use."""
+    return {
+        operation["operationId"]: f"{method.upper()} {path}"
+        for path, item in document.get("paths", {}).items()
+        for method in HTTP_METHODS
+        if isinstance(operation := item.get(method), dict) and "operationId" in operation
+    }
 
 
 def operations(document: dict[str, Any], api: str) -> list[Operation]:

@@ -27,7 +27,13 @@ from alertmock.tools.verify import credentials as creds
 from alertmock.tools.verify import custody as safety
 from alertmock.tools.verify import parents as parent_ids
 from alertmock.tools.verify.command import DEFAULT_PHASES
-from alertmock.tools.verify.document import Operation, bundled_document, operations, vendor_client
+from alertmock.tools.verify.document import (
+    Operation,
+    bundled_document,
+    labels_by_operation_id,
+    operations,
+    vendor_client,
+)
 from alertmock.tools.verify.local_server import serve_in_thread
 from alertmock.tools.verify.plan import PLAN_ENV, Plan
 from alertmock.tools.verify.stops import ExitCode, VerifyError
@@ -105,12 +111,7 @@ class VerifyResult:
 
 def untested_labels(document: dict[str, Any], names: Sequence[str]) -> list[str]:
     """`--allow-untested` names: an operationId means its `METHOD /path`, the label coverage uses."""
-    labels = {
-        operation["operationId"]: f"{method.upper()} {path}"
-        for path, item in document.get("paths", {}).items()
-        for method, operation in item.items()
-        if isinstance(operation, dict) and "operationId" in operation
-    }
+    labels = labels_by_operation_id(document)
     return [labels.get(name, name) for name in names]
 
 

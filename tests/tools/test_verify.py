@@ -10,8 +10,8 @@ reaches the breakage, with few examples and a fixed seed so that the suite stays
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import tempfile
 from collections import Counter
 from pathlib import Path

@@ -35,3 +35,12 @@ def client_factory() -> Iterator[ClientFactory]:
 @pytest.fixture
 def client(client_factory: ClientFactory) -> TestClient:
     return client_factory()
+
+
+# Each of their tests runs `alertmock verify` (a server and a Schemathesis process, 10-50 s): started
+# first, they run beside the short tests instead of after them, the run's last minutes on one core.
+LONGEST_FIRST = ("tests/tools/test_verify_deployment_safety.py", "tests/tools/test_verify.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: order kept within

@@ -128,10 +128,27 @@ def _compare(
     for keyword in ("anyOf", "oneOf"):
         b_parts, r_parts = b.get(keyword, []), r.get(keyword, [])
         if len(b_parts) == len(r_parts):
-            for b_part, r_part in zip(b_parts, r_parts, strict=True):
+            # Alternatives have no order: one that is still there, wherever it moved, changed nothing;
+            # the others are compared in the order they keep.
+            moved = list(r_parts)
+            changed = [part for part in b_parts if not _take(part, moved)]
+            for b_part, r_part in zip(changed, moved, strict=True):
                 _compare(b_part, r_part, place, out, path, name, seen)
         elif (len(r_parts) < len(b_parts)) == place.request and b_parts:
             add("type-changed", f"{keyword} went from {len(b_parts)} alternatives to {len(r_parts)}", keyword)
+
+
+def _take(part: Any, parts: list[Any]) -> bool:
+    """Remove an alternative equal to `part` from `parts`; False if there is none."""
+    for index, other in enumerate(parts):
+        try:
+            same = other == part
+        except RecursionError:  # a recursive schema ($refs replaced by their targets)
+            same = other is part
+        if same:
+            del parts[index]
+            return True
+    return False
 
 
 def _type(schema: dict[str, Any]) -> tuple[Any, Any] | None:

@@ -303,3 +303,14 @@ def test_a_malformed_side_is_one_line_and_exit_2(tmp_path: Path) -> None:
     write(tmp_path / "before.yaml", single({}))
     write(tmp_path / "after.yaml", broken)
     assert diff(tmp_path, "before.yaml", "after.yaml")[0] == 2
+
+
+def test_alternatives_reordered_are_no_change(tmp_path: Path) -> None:
+    # oneOf and anyOf have no order; a changed alternative is still found among the moved ones.
+    wide = {"type": "object", "properties": {"n": INTEGER}}
+    for keyword in ("oneOf", "anyOf"):
+        for op in (body_op, response_op):
+            assert _run(tmp_path, op({keyword: [STRING, wide]}), op({keyword: [wide, STRING]}))[1] == []
+        narrowed = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 5}}}
+        _, changes = _run(tmp_path, body_op({keyword: [STRING, wide]}), body_op({keyword: [narrowed, STRING]}))
+        assert [c["id"] for c in changes] == ["request-property-max-decreased", "api-version-not-bumped"]

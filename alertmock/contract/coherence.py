@@ -122,10 +122,7 @@ async def _requested_parents(
             if name is None or "." in parent.field or name not in path_params:
                 continue
             wanted = path_params[name]
-            record = await state.get(parent.kind, wanted)
-            if record is None:  # a parent named by its name (Scalingo's apps)
-                found = await state.list(parent.kind, where={"name": wanted}, limit=1)
-                record = found[0] if found else None
+            record = await parent.find(state, wanted)
             parent_id = record["id"] if record is not None else wanted
             for generated in _primary_records(body):
                 if parent.field in generated:

@@ -89,13 +89,25 @@ class Operation:
 @dataclass(frozen=True)
 class SeedParent:
     """Where ``POST /__mock/seed`` puts a kind's new records: under a record of `kind`, named by
-    the records' `field` (a dotted path); `inherit` copies parent fields (a job's workspace)."""
+    the records' `field` (a dotted path); `inherit` copies parent fields (a job's workspace);
+    `named_by`, the parent's fields that name it as well as its id (an app's name)."""
 
     name: str
     kind: str
     field: str
     default: str
     inherit: dict[str, str] = field(default_factory=dict)
+    named_by: tuple[str, ...] = ()
+
+    async def find(self, state: Any, wanted: str) -> dict[str, Any] | None:
+        """The parent record `wanted` names (its id, or one of its `named_by` fields), or None."""
+        record = await state.get(self.kind, wanted)
+        for name_field in self.named_by:
+            if record is not None:
+                break
+            found = await state.list(self.kind, where={name_field: wanted}, limit=1)
+            record = found[0] if found else None
+        return record
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,14 @@ class Contract:
         ]
         self.seed_parents: dict[str, list[SeedParent]] = {
             kind: [
-                SeedParent(name, p["kind"], p["field"], str(p["default"]), dict(p.get("inherit", {})))
+                SeedParent(
+                    name,
+                    p["kind"],
+                    p["field"],
+                    str(p["default"]),
+                    dict(p.get("inherit", {})),
+                    tuple(p.get("named-by", ())),
+                )
                 for name, p in parents.items()
             ]
             for kind, parents in extension.get("seed-parents", {}).items()

@@ -165,10 +165,7 @@ async def _seed_parent(state: State, kind: str, asked: dict[str, str]) -> tuple[
         raise NotFoundError(f"{kind} records go under a {' or '.join(by_name)}")
     parent = by_name[next(iter(asked))] if asked else parents[0]
     wanted = asked.get(parent.name, parent.default)
-    record = await state.get(parent.kind, wanted)
-    if record is None:
-        candidates = await state.list(parent.kind)
-        record = next((r for r in candidates if wanted in (r.get("name"), r.get("contentUrl"))), None)
+    record = await parent.find(state, wanted)
     if record is None:
         raise NotFoundError(f"No {parent.name} {wanted!r} ({parent.kind}) to put {kind} records under")
     return parent, record

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from alertmock.app.config import DEFAULT_SPEC
 from alertmock.cli import demo_credentials
 from alertmock.contract.redaction import fingerprint
 from alertmock.tools.verify.local_server import serve_in_thread
+from tests.browsers import CHROMIUM
 from tests.servers import live_server
 
 PASSWORD = "Wr0ng-Pa55word-x7"
@@ -36,7 +36,7 @@ BASIC = base64.b64encode(f":{SCALINGO_TOKEN}".encode()).decode()
 COOKIE = "c00kie-value-9f3"
 SITE = "13020592-762f-4de4-a25e-f4beb005836e"
 SIGN_IN = "/api/3.12/auth/signin"
-CHROMIUM = shutil.which("chromium")
+
 JSON = {"Accept": "application/json"}
 
 

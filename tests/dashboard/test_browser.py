@@ -8,7 +8,6 @@ developer's app would. `ALERTMOCK_SCREENSHOT=docs/dashboard.png` also writes the
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +17,8 @@ import pytest
 from alertmock import Config, create_app
 from alertmock.contract.redaction import fingerprint
 from alertmock.tools.verify import serve_in_thread
+from tests.browsers import CHROMIUM
 
-CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
 )

@@ -20,8 +20,8 @@ import pytest
 
 from alertmock import Config, create_app
 from alertmock.tools.verify import serve_in_thread
+from tests.browsers import CHROMIUM
 
-CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 if CHROMIUM is not None:

@@ -7,21 +7,17 @@ page's own code would see.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import browsers
+from tests.browsers import needs_chromium
 from tests.servers import LiveServer, live_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package: chromium)")
+pytestmark = needs_chromium
 
 MATATIKA = "Bearer matatika-demo-token"
 JOB = "/api/jobs/4e2a1b36-5bd1-4bbd-8f21-8f3c1a2b7d10"
@@ -29,22 +25,9 @@ JOB = "/api/jobs/4e2a1b36-5bd1-4bbd-8f21-8f3c1a2b7d10"
 
 @pytest.fixture(scope="module")
 def page_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("app")
-    (folder / "index.html").write_text("<!doctype html><title>app</title><p>frontend under development</p>")
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    html = "<!doctype html><title>app</title><p>frontend under development</p>"
+    with browsers.page_origin(tmp_path_factory.mktemp("app"), html) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +38,8 @@ def mock(page_origin: str) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def page(page_origin: str, mock: LiveServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            tab = browser.new_page()
-            tab.goto(f"{page_origin}/index.html")
-            yield tab
-        finally:
-            browser.close()
+    with browsers.open_page(page_origin) as tab:
+        yield tab
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,7 @@ defaults the page cannot read the journal, the state or the violations, and its 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,10 +16,11 @@ import pytest
 
 from alertmock import Config, create_app
 from alertmock.tools.verify.local_server import serve_in_thread
+from tests import browsers
+from tests.browsers import needs_chromium
 from tests.servers import live_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package: chromium)")
+pytestmark = needs_chromium
 
 READS = ("/__mock/requests", "/__mock/state", "/__mock/violations")
 FETCH = """async ([url, init]) => {
@@ -37,22 +33,11 @@ FETCH = """async ([url, init]) => {
 }"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("elsewhere")
-    (folder / "index.html").write_text("<!doctype html><title>some page</title><p>a page on another origin</p>")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    html = "<!doctype html><title>some page</title><p>a page on another origin</p>"
+    with browsers.page_origin(tmp_path_factory.mktemp("elsewhere"), html) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +48,8 @@ def upstream() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(page_origin: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            tab = browser.new_page()
-            tab.goto(f"{page_origin}/index.html")
-            yield tab
-        finally:
-            browser.close()
+    with browsers.open_page(page_origin) as tab:
+        yield tab
 
 
 def _started(kind: str, upstream: str, *flags: str) -> Any:

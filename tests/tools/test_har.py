@@ -5,7 +5,6 @@ answers the same walk from, to the README's demo credentials."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +15,10 @@ import pytest
 
 from alertmock import Config, create_app
 from alertmock.tools.verify.local_server import serve_in_thread
+from tests.browsers import CHROMIUM
 from tests.proxy import staging
 from tests.proxy.test_recording import walk
 
-CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
 )

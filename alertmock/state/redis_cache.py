@@ -20,6 +20,8 @@ from typing import Any
 MAX_PER_KIND = 4096
 MAX_SESSIONS = 64
 MISSING: Any = object()
+# An epoch no session has (the scripts' epochs are "<process>:<n>"): a cache at it is never used.
+_FORGOTTEN = b"\x00"
 
 
 class _Kind:
@@ -91,6 +93,12 @@ class Caches:
 
     def __init__(self) -> None:
         self._sessions: OrderedDict[str, SessionCache] = OrderedDict()
+
+    def forget(self) -> None:
+        """Nothing cached is used again; which sessions were known is kept (the log says when one
+        of them had to be re-created)."""
+        for session in self._sessions:
+            self._sessions[session] = SessionCache(_FORGOTTEN)
 
     def known(self, session: str) -> bool:
         return session in self._sessions

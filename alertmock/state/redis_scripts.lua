@@ -15,8 +15,9 @@
 -- or take its lock return the epoch and every kind's version, so a cached record is used only
 -- while its kind is provably unchanged, whichever process wrote since.
 -- Shared: "am:sessions" zset name -> last use (ms); "am:fx:kinds" list and "am:fx:"..kind list
--- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id";
--- "am:seeded" counts the sessions created from the fixtures.
+-- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list of entries and
+-- "am:journal:ids" of their ids, "am:journal:id"; "am:seeded" counts the sessions created from
+-- the fixtures.
 
 --@ helpers
 local function field_value(record, path)
@@ -85,18 +86,16 @@ end
 
 local function evict(P, kind, excess)
   -- The oldest records go first; fixtures (what the documents' examples rely on) are skipped.
+  -- Among the oldest excess + (number of fixtures) are `excess` others, if the kind has them:
+  -- one read of just those (a create at the cap evicts one record; reading 100 ids cost more
+  -- than the rest of its script).
   local o, fixtures = P .. "o:" .. kind, P .. "f:" .. kind
-  local victims, start = {}, 0
-  while #victims < excess do
-    local batch = redis.call("ZRANGE", o, start, start + 99)
-    if #batch == 0 then break end
-    for _, id in ipairs(batch) do
-      if redis.call("SISMEMBER", fixtures, id) == 0 then
-        victims[#victims + 1] = id
-        if #victims == excess then break end
-      end
+  local victims = {}
+  for _, id in ipairs(redis.call("ZRANGE", o, 0, excess + redis.call("SCARD", fixtures) - 1)) do
+    if redis.call("SISMEMBER", fixtures, id) == 0 then
+      victims[#victims + 1] = id
+      if #victims == excess then break end
     end
-    start = start + 100
   end
   for _, id in ipairs(victims) do delete_one(P, kind, id) end
 end
@@ -188,14 +187,17 @@ local function hmget_all(h, ids)
 end
 
 local function journal(size, entries, first)
-  -- Entries ARGV[first..], each "<JSON without id>", stored as "<id> <JSON>": batched by the
-  -- process that recorded them and sent along with a script it sends anyway.
+  -- Entries ARGV[first..], each the entry's JSON without its id: batched by the process that
+  -- recorded them and sent along with a script it sends anyway. Their ids go in a list of their
+  -- own, in step (an id written in front of each entry copied the whole entry once more).
   if first > #entries then return end
+  local last = redis.call("INCRBY", "am:journal:id", #entries - first + 1)
   for i = first, #entries do
-    local id = redis.call("INCR", "am:journal:id")
-    redis.call("RPUSH", "am:journal", id .. " " .. entries[i])
+    redis.call("RPUSH", "am:journal", entries[i])
+    redis.call("RPUSH", "am:journal:ids", last - #entries + i)
   end
   redis.call("LTRIM", "am:journal", -size, -1)
+  redis.call("LTRIM", "am:journal:ids", -size, -1)
 end
 
 local function ordered_ids(P, kind, field, value)
@@ -371,16 +373,24 @@ return 1
 journal(tonumber(ARGV[1]), ARGV, 2)
 return 1
 
+--@ journal_read
+-- Returns {ids, entries}: the journal, oldest first, each entry's id at the same place.
+return {redis.call("LRANGE", "am:journal:ids", 0, -1), redis.call("LRANGE", "am:journal", 0, -1)}
+
 --@ journal_clear
 -- ARGV: session. Returns how many entries went.
-local kept, removed = {}, 0
-for _, stored in ipairs(redis.call("LRANGE", "am:journal", 0, -1)) do
-  local entry = cjson.decode(string.sub(stored, string.find(stored, " ", 1, true) + 1))
-  if entry.session == ARGV[1] then removed = removed + 1 else kept[#kept + 1] = stored end
+local ids, kept, kept_ids, removed = redis.call("LRANGE", "am:journal:ids", 0, -1), {}, {}, 0
+for i, stored in ipairs(redis.call("LRANGE", "am:journal", 0, -1)) do
+  if cjson.decode(stored).session == ARGV[1] then
+    removed = removed + 1
+  else
+    kept[#kept + 1], kept_ids[#kept_ids + 1] = stored, ids[i]
+  end
 end
-redis.call("DEL", "am:journal")
+redis.call("DEL", "am:journal", "am:journal:ids")
 for i = 1, #kept, 1000 do
   redis.call("RPUSH", "am:journal", unpack(kept, i, math.min(i + 999, #kept)))
+  redis.call("RPUSH", "am:journal:ids", unpack(kept_ids, i, math.min(i + 999, #kept_ids)))
 end
 return removed
 

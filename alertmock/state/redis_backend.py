@@ -199,62 +199,63 @@ class RedisState(State):
         if seen != version:
             raise RetryHoldingLock  # two reads of one kind disagree: not one state of the session
 
+    def _cached(self, kind: str, key: Hashable) -> Any:
+        """The process's cached answer for `key` (`SessionCache.answer`) at the version of the
+        kind this request reads, noted as read if found; else MISSING."""
+        version = self.versions.get(kind, 0)
+        cached = self.cache.answer(kind, version, key)
+        if cached is not MISSING and self.optimistic:
+            self._noted(kind, version)
+        return cached
+
+    def _fetched(self, kind: str, version: int, answers: dict[Hashable, Any]) -> None:
+        """What a script read of the kind, at the version it read it."""
+        self._read_at(kind, version)
+        for key, answer in answers.items():
+            self.cache.keep(kind, version, key, answer)
+
     async def get(self, kind: str, id: str) -> Record | None:
         if self.optimistic:
             written = self._writes.get((kind, id), MISSING)
             if written is not MISSING:
                 return cast(Record | None, written)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.record(kind, version, id)
+        cached = self._cached(kind, id)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return cast(Record | None, cached)
         version, raw = await self._backend.scripts("get", self._prefix, kind, id)
         record = None if raw is None else cast(Record, orjson.loads(raw))
-        self._read_at(kind, version)
-        self.cache.keep_record(kind, version, id, record)
+        self._fetched(kind, version, {id: record})
         return record
 
-    def _whole_kind(self, kind: str) -> None:
+    def _whole_kind(self, kind: str, where: Where | None) -> tuple[str, str]:
         if self.optimistic and any(written == kind for written, _ in self._writes):
             raise RetryHoldingLock  # a list of what this request has written: read it under the lock
+        return where_field(where) if where is not None else ("", "")
 
     async def list(
         self, kind: str, *, where: Where | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Record]:
-        self._whole_kind(kind)
-        field, value = where_field(where) if where is not None else ("", "")
-        stop = -1 if limit is None else offset + limit - 1
+        field, value = self._whole_kind(kind, where)
         if limit == 0:
             return []
+        stop = -1 if limit is None else offset + limit - 1
         key = ("l", field, value, offset, stop)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.derived(kind, version, key)
+        cached = self._cached(kind, key)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return list(cached)
         version, total, *raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
         records = [orjson.loads(raw) for raw in raws if raw is not None]
-        self._read_at(kind, version)
-        self.cache.keep_derived(kind, version, key, records)
-        self.cache.keep_derived(kind, version, ("c", field, value), int(total))
+        self._fetched(kind, version, {key: records, ("c", field, value): int(total)})
         return list(records)
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
-        self._whole_kind(kind)
-        field, value = where_field(where) if where is not None else ("", "")
+        field, value = self._whole_kind(kind, where)
         key = ("c", field, value)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.derived(kind, version, key)
+        cached = self._cached(kind, key)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return int(cached)
         version, total = await self._backend.scripts("count", self._prefix, kind, field, value)
-        self._read_at(kind, version)
-        self.cache.keep_derived(kind, version, key, int(total))
+        self._fetched(kind, version, {key: int(total)})
         return int(total)
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
@@ -623,7 +624,7 @@ class RedisSessions(Sessions):
         except StoreUnavailableError:
             self.journal.give_back(entries)
             raise
-        created, offset, faults, _, flat = opened
+        created, offset, faults, flat = opened
         if created == 1 and name == DEFAULT_SESSION and self.caches.known(name):
             logger.warning(
                 "state store had lost session %r (Redis restarted empty or flushed): re-created from the fixtures"
@@ -649,8 +650,6 @@ class RedisSessions(Sessions):
                 self.cap,
                 DEFAULT_SESSION,
                 self.new_epoch(),
-                "",  # no lock taken here: writes are optimistic until `writing`
-                _LOCK_MS,
                 self._parsed.get(name, (b"",))[0],
                 self.journal.size,
                 *entries,

@@ -208,19 +208,19 @@ local function ordered_ids(P, kind, field, value)
 end
 
 --@ open
--- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session,
--- lock token ("" for a read, or not to lock here), lock ms, the "epoch/writes" the caller knows,
--- journal size, journal entries...
--- Returns {status, clock offset, fault rules JSON, locked, versions}: status 1 created, 0 found,
--- -1 the store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
+-- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session, the
+-- "epoch/writes" the caller knows, journal size, journal entries...
+-- Returns {status, clock offset, fault rules JSON, versions}: status 1 created, 0 found, -1 the
+-- store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
+-- Writes are optimistic until a request needs the session's lock (the "lock" script).
 local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-journal(tonumber(ARGV[11]), ARGV, 12)
+journal(tonumber(ARGV[9]), ARGV, 10)
 local created = 0
 if redis.call("ZSCORE", "am:sessions", name) then
   redis.call("ZADD", "am:sessions", now, name)
 else
-  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", 0, {}} end
+  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", {}} end
   for _, old in ipairs(redis.call("ZRANGEBYSCORE", "am:sessions", "-inf", now - idle)) do
     if old ~= default then drop_session(old) end
   end
@@ -238,12 +238,7 @@ else
 end
 local P = "am:s:" .. name .. ":"
 local faults = redis.call("GET", P .. "faults") or ""
-local locked = 0
--- Not with fault rules: a delayed write must not hold the session's writes behind it.
-if ARGV[8] ~= "" and (faults == "" or faults == "[]") then
-  if redis.call("SET", P .. "lock", ARGV[8], "NX", "PX", tonumber(ARGV[9])) then locked = 1 end
-end
-return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P, ARGV[10])}
+return {created, redis.call("GET", "am:clock:offset") or "0", faults, versions(P, ARGV[8])}
 
 --@ lock
 -- ARGV: P, token, lock ms, known "epoch/writes". Returns {1, versions} when taken, {0} when

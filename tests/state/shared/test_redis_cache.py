@@ -54,7 +54,7 @@ def test_what_one_process_writes_the_other_reads_next_request(redis_url: str) ->
         assert await first.count("v.things") == 2
         # Cached now: the same request, and the next one, read without asking Redis.
         again = await a.open()
-        assert again.cache.record("v.things", again.versions["v.things"], "f1") == {"id": "f1", "n": 1}
+        assert again.cache.answer("v.things", again.versions["v.things"], "f1") == {"id": "f1", "n": 1}
 
         await (await b.open()).put("v.things", "f1", {"id": "f1", "n": 10})
         await (await b.open()).delete("v.things", "f2")

@@ -18,7 +18,9 @@ script that applies them only if every kind it read is unchanged and nobody hold
 lock; otherwise nothing is written and the request runs again holding that lock (writes then go
 straight to Redis). A process hands the lock from one of its requests to the next (no round
 trip) for a short while before letting another process have it. Scripts sent in one turn of the
-event loop go as one pipeline (alertmock/state/redis_pipeline.py). The journal is batched:
+event loop go as one pipeline (alertmock/state/redis_pipeline.py), as functions of one library;
+a connection that reaches another Redis server than before (restarted, restored from an older
+RDB) empties the process's cache first. The journal is batched:
 entries go with the next script the process sends anyway, or after `JOURNAL_FLUSH_SECONDS`;
 reading it waits that long for every process's entries.
 
@@ -667,8 +669,10 @@ class RedisSessions(Sessions):
                 return epoch, dict(known[1])
             epoch, writes, flat = await self.scripts("versions", _prefix(name))
             key = epoch + b"/" + writes
-        parts = flat.split(b" ")
-        versions = {parts[i].decode(): int(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]}
+        # Parsed after every write of the session (each one changes the write count): kinds
+        # by pairs, without the session's count (the field "", the empty first word).
+        pairs = iter(flat.split(b" "))
+        versions = {kind.decode(): int(version) for kind, version in zip(pairs, pairs, strict=False) if kind}
         if len(self._parsed) >= MAX_SESSIONS:
             self._parsed.clear()
         self._parsed[name] = (key, versions)

@@ -45,9 +45,10 @@ local function versions(P, known)
 end
 
 local function wrote(P, kind)
-  -- A kind's version, and the session's write count (the field "", no kind's name).
-  redis.call("HINCRBY", P .. "kv", kind, 1)
+  -- A kind's version, and the session's write count (the field "", no kind's name). Returns the
+  -- kind's new version (a script's answer needs it: no second read).
   redis.call("HINCRBY", P .. "kv", "", 1)
+  return redis.call("HINCRBY", P .. "kv", kind, 1)
 end
 
 local function version(P, kind)
@@ -78,29 +79,38 @@ local function delete_one(P, kind, id)
   local old = redis.call("HGET", h, id)
   if not old then return nil end
   reindex(P, kind, id, old, nil, 0)
-  wrote(P, kind)
+  local after = wrote(P, kind)
   redis.call("HDEL", h, id)
   redis.call("ZREM", P .. "o:" .. kind, id)
-  return old
+  return old, after
 end
 
 local function evict(P, kind, excess)
   -- The oldest records go first; fixtures (what the documents' examples rely on) are skipped.
   -- Among the oldest excess + (number of fixtures) are `excess` others, if the kind has them:
-  -- one read of just those (a create at the cap evicts one record; reading 100 ids cost more
-  -- than the rest of its script).
-  local o, fixtures = P .. "o:" .. kind, P .. "f:" .. kind
+  -- one read of just those (a create at the cap evicts one record, and each command a script
+  -- calls costs Redis a few microseconds: reading 100 ids and asking about each cost more than
+  -- the rest of its script). Returns the kind's version after the last eviction, if any.
+  local fixed = {}
+  local fixtures = redis.call("SMEMBERS", P .. "f:" .. kind)
+  for _, id in ipairs(fixtures) do fixed[id] = true end
   local victims = {}
-  for _, id in ipairs(redis.call("ZRANGE", o, 0, excess + redis.call("SCARD", fixtures) - 1)) do
-    if redis.call("SISMEMBER", fixtures, id) == 0 then
+  for _, id in ipairs(redis.call("ZRANGE", P .. "o:" .. kind, 0, excess + #fixtures - 1)) do
+    if not fixed[id] then
       victims[#victims + 1] = id
       if #victims == excess then break end
     end
   end
-  for _, id in ipairs(victims) do delete_one(P, kind, id) end
+  local last
+  for _, id in ipairs(victims) do
+    local _, after = delete_one(P, kind, id)
+    last = after or last
+  end
+  return last
 end
 
 local function put(P, kind, id, record, cap)
+  -- Returns the kind's version after the write (and any eviction it made), and whether it evicted.
   local h, o = P .. "r:" .. kind, P .. "o:" .. kind
   local old = redis.call("HGET", h, id)
   local score
@@ -110,20 +120,20 @@ local function put(P, kind, id, record, cap)
     score = redis.call("INCR", P .. "seq")
   end
   reindex(P, kind, id, old, record, score)
-  wrote(P, kind)
+  local after = wrote(P, kind)
   redis.call("HSET", h, id, record)
   if not old then
     redis.call("ZADD", o, score, id)
-    if redis.call("ZADD", P .. "kinds", "NX", score, kind) == 1 then
+    local size = redis.call("ZCARD", o)
+    -- A kind's first record (the only one once added) makes it known to the session.
+    if size == 1 and redis.call("ZADD", P .. "kinds", "NX", score, kind) == 1 then
       redis.call("SADD", P .. "keys", h, o, P .. "f:" .. kind, P .. "ix:" .. kind)
     end
-    local size = redis.call("ZCARD", o)
     if size > cap then
-      evict(P, kind, size - cap)
-      return true
+      return evict(P, kind, size - cap) or after, true
     end
   end
-  return false
+  return after, false
 end
 
 local function drop_collections(P)
@@ -283,13 +293,13 @@ return {version(ARGV[1], ARGV[2]), redis.call("HGET", ARGV[1] .. "r:" .. ARGV[2]
 --@ put
 -- ARGV: P, kind, id, record JSON, cap. Returns {the kind's version after the write, 1 if it
 -- evicted other records (at the cap), else 0}.
-local evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
-return {version(ARGV[1], ARGV[2]), evicted and 1 or 0}
+local after, evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+return {after, evicted and 1 or 0}
 
 --@ delete
 -- ARGV: P, kind, id. Returns {kind's version, the deleted record's JSON or nil}.
-local old = delete_one(ARGV[1], ARGV[2], ARGV[3])
-return {version(ARGV[1], ARGV[2]), old or false}
+local old, after = delete_one(ARGV[1], ARGV[2], ARGV[3])
+return {after or version(ARGV[1], ARGV[2]), old or false}
 
 --@ list
 -- ARGV: P, kind, field ("" for none), value, offset, stop (inclusive, -1 for the end).
@@ -324,9 +334,14 @@ end
 local out = {1}
 while i <= #ARGV do
   local op, kind, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local evicted = false
-  if op == "p" then evicted = put(P, kind, id, ARGV[i + 3], cap) else delete_one(P, kind, id) end
-  out[#out + 1] = version(P, kind)
+  local after, evicted
+  if op == "p" then
+    after, evicted = put(P, kind, id, ARGV[i + 3], cap)
+  else
+    local _, deleted = delete_one(P, kind, id)
+    after = deleted
+  end
+  out[#out + 1] = after or version(P, kind)
   out[#out + 1] = evicted and 1 or 0
   i = i + 4
 end

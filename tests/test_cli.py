@@ -154,3 +154,8 @@ def test_an_unreachable_redis_is_said_at_start(capsys: pytest.CaptureFixture[str
         port = s.getsockname()[1]  # nothing listens there once closed
     assert main(["serve", "--state", f"redis://127.0.0.1:{port}/0"]) == 2
     assert f"--state redis://127.0.0.1:{port}/0: cannot reach Redis" in capsys.readouterr().err
+
+
+def test_a_redis_url_option_the_state_store_would_ignore_is_said_at_start(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--state", "redis://127.0.0.1:1/0?health_check_interval=5"]) == 2
+    assert "health_check_interval" in capsys.readouterr().err

@@ -85,6 +85,13 @@ class Config:
             raise ConfigError("--admin-token: must not be empty")
         if self.state != MEMORY_STATE and not self.state.startswith(_SHARED_STATE_SCHEMES):
             raise ConfigError(f"--state {self.state}: must be memory or a Redis URL (redis://HOST:PORT/DB)")
+        if self.state != MEMORY_STATE:
+            from alertmock.state.redis_pipeline import Endpoint  # redis and hiredis: only for Redis state
+
+            try:
+                Endpoint.parse(self.state)
+            except ValueError as exc:
+                raise ConfigError(f"--state {self.state}: {exc}") from None
         if self.workers > 1 and self.state == MEMORY_STATE:
             raise ConfigError(
                 f"--workers {self.workers} needs shared state (--state redis://HOST:PORT/DB): "

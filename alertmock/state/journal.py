@@ -17,7 +17,7 @@ import fnmatch
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,9 @@ MAX_BODY_BYTES = 4 * MAX_BODY_CHARS
 EVERY_SESSION = "*"
 
 Headers = list[tuple[bytes, bytes]]
+# What an entry shows of the exchange itself (query, headers, body, response): all but these few
+# fields is the same for a repeated request, and the costly part to show.
+Exchange = tuple[str, dict[str, str], str, dict[str, Any]]
 
 
 @dataclass(slots=True)
@@ -52,24 +55,49 @@ class Entry:
     violations: list[dict[str, Any]] | None = None
     id: int = 0
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, exchange: Exchange | None = None) -> dict[str, Any]:
+        """JSON-ready; `exchange`: the `Exchange` part as already shown for an equal exchange."""
+        query, headers, body, response = exchange or (
+            self.query.decode("latin-1"),
+            header_object(self.headers),
+            _shown(self.body),
+            {"headers": header_object(self.response_headers), "body": _shown(self.response_body)},
+        )
         return {
             "id": self.id,
             "time": self.time.isoformat().replace("+00:00", "Z"),
             "session": self.session,
             "method": self.method,
             "path": self.path,
-            "query": self.query.decode("latin-1"),
-            "headers": header_object(self.headers),
-            "body": _shown(self.body),
+            "query": query,
+            "headers": headers,
+            "body": body,
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "operation_id": self.operation_id,
             "vendor": self.vendor,
             "fault": self.fault,
             "violations": self.violations,
-            "response": {"headers": header_object(self.response_headers), "body": _shown(self.response_body)},
+            "response": response,
         }
+
+    def exchange_key(self) -> Hashable:
+        """All that the `Exchange` part of the shown entry is made of (redaction included, which
+        also reads the operation): equal keys, equal parts. Raises TypeError for headers given
+        as lists (ASGI allows them), which cannot be hashed."""
+        return (
+            self.operation_id,
+            self.query,
+            tuple(self.headers),
+            self.body,
+            tuple(self.response_headers),
+            self.response_body,
+        )
+
+
+def exchange_of(shown: dict[str, Any]) -> Exchange:
+    """The part of a shown entry that `exchange_key` decides."""
+    return shown["query"], shown["headers"], shown["body"], shown["response"]
 
 
 def header_object(headers: Headers) -> dict[str, str]:
@@ -231,10 +259,12 @@ class Journal:
         """Oldest first."""
         return [self.shown(e) for e in query.page([e for e in self._entries if query.matches(e)])]
 
-    def shown(self, entry: Entry) -> dict[str, Any]:
-        """The entry as readers get it: JSON-ready, credentials fingerprinted unless told otherwise."""
-        data = entry.as_json()
-        return data if self.redact is None else self.redact(data)
+    def shown(self, entry: Entry, exchange: Exchange | None = None) -> dict[str, Any]:
+        """The entry as readers get it: JSON-ready, credentials fingerprinted unless told otherwise.
+        `exchange`: its exchange as shown before for an equal one (`Entry.exchange_key`), which
+        is what redaction changes: then it is used as it is."""
+        data = entry.as_json(exchange)
+        return data if self.redact is None or exchange is not None else self.redact(data)
 
     async def clear(self, session: str) -> int:
         kept = [e for e in self._entries if e.session != session]

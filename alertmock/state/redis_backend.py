@@ -18,7 +18,9 @@ script that applies them only if every kind it read is unchanged and nobody hold
 lock; otherwise nothing is written and the request runs again holding that lock (writes then go
 straight to Redis). A process hands the lock from one of its requests to the next (no round
 trip) for a short while before letting another process have it. Scripts sent in one turn of the
-event loop go as one pipeline (alertmock/state/redis_pipeline.py). The journal is batched:
+event loop go as one pipeline (alertmock/state/redis_pipeline.py), as functions of one library;
+a connection that reaches another Redis server than before (restarted, restored from an older
+RDB) empties the process's cache first. The journal is batched:
 entries go with the next script the process sends anyway, or after `JOURNAL_FLUSH_SECONDS`;
 reading it waits that long for every process's entries.
 
@@ -40,7 +42,7 @@ import logging
 import secrets
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -54,13 +56,14 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from alertmock.bounded_cache import BoundedCache
 from alertmock.contract.generation import Generator
 from alertmock.state.clock import Clock
 from alertmock.state.faults import FaultRule, Faults
 from alertmock.state.ids import Ids
-from alertmock.state.journal import Entry, Journal, Query
+from alertmock.state.journal import MAX_BODY_CHARS, Entry, Exchange, Journal, Query, exchange_of
 from alertmock.state.redis_cache import MAX_SESSIONS, MISSING, Caches, SessionCache
-from alertmock.state.redis_pipeline import Pipelined
+from alertmock.state.redis_pipeline import Library, Pipelined
 from alertmock.state.store import (
     DEFAULT_SESSION,
     Record,
@@ -85,6 +88,8 @@ HANDOFFS = 32
 HANDOFF_SECONDS = 0.25
 # Journal entries wait at most this long for a script to ride with before going on their own.
 JOURNAL_FLUSH_SECONDS = 0.02
+# Exchanges whose shown form a repeat of them reuses (RedisJournal._formatted).
+EXCHANGES_KEPT = 32
 # Connection refused is immediate; an unreachable host is given this long.
 CONNECT_TIMEOUT_SECONDS = 1.0
 COMMAND_TIMEOUT_SECONDS = 5.0
@@ -93,7 +98,6 @@ COMMAND_TIMEOUT_SECONDS = 5.0
 _UNREACHABLE = (RedisError, OSError, TimeoutError)
 _SESSIONS = "am:sessions"
 _CLOCK = "am:clock"
-_JOURNAL = "am:journal"
 T = TypeVar("T")
 
 
@@ -101,8 +105,8 @@ def is_redis_url(state: str) -> bool:
     return state.startswith(("redis://", "rediss://", "unix://"))
 
 
-def _load_scripts() -> dict[str, str]:
-    """Each "--@ name" section of the Lua file, with the helpers section in front."""
+def load_library() -> Library:
+    """Each "--@ name" section of the Lua file a script, sharing the "helpers" section."""
     sections: dict[str, list[str]] = {}
     current = None
     for line in SCRIPTS.read_text(encoding="utf-8").splitlines():
@@ -111,20 +115,19 @@ def _load_scripts() -> dict[str, str]:
         elif current is not None:
             current.append(line)
     helpers = "\n".join(sections.pop("helpers"))
-    return {name: helpers + "\n" + "\n".join(body) for name, body in sections.items()}
+    return Library(helpers, {name: "\n".join(body) for name, body in sections.items()})
 
 
 class _Scripts:
     """The scripts, and the one place every call to Redis goes through (`guard`): what cannot
     reach the store becomes a `StoreUnavailableError`."""
 
-    def __init__(self, client: redis.Redis, outage: Outage) -> None:
-        self._scripts = {name: client.register_script(text) for name, text in _load_scripts().items()}
+    def __init__(self, pipelined: Pipelined, outage: Outage) -> None:
         self._outage = outage
-        self._pipelined = Pipelined(client)
+        self.pipelined = pipelined
 
     async def __call__(self, name: str, *args: Any) -> Any:
-        return await self.guard(self._pipelined(self._scripts[name], list(args)))
+        return await self.guard(self.pipelined(name, args))
 
     async def guard(self, call: Awaitable[T]) -> T:
         try:
@@ -198,62 +201,63 @@ class RedisState(State):
         if seen != version:
             raise RetryHoldingLock  # two reads of one kind disagree: not one state of the session
 
+    def _cached(self, kind: str, key: Hashable) -> Any:
+        """The process's cached answer for `key` (`SessionCache.answer`) at the version of the
+        kind this request reads, noted as read if found; else MISSING."""
+        version = self.versions.get(kind, 0)
+        cached = self.cache.answer(kind, version, key)
+        if cached is not MISSING and self.optimistic:
+            self._noted(kind, version)
+        return cached
+
+    def _fetched(self, kind: str, version: int, answers: dict[Hashable, Any]) -> None:
+        """What a script read of the kind, at the version it read it."""
+        self._read_at(kind, version)
+        for key, answer in answers.items():
+            self.cache.keep(kind, version, key, answer)
+
     async def get(self, kind: str, id: str) -> Record | None:
         if self.optimistic:
             written = self._writes.get((kind, id), MISSING)
             if written is not MISSING:
                 return cast(Record | None, written)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.record(kind, version, id)
+        cached = self._cached(kind, id)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return cast(Record | None, cached)
         version, raw = await self._backend.scripts("get", self._prefix, kind, id)
         record = None if raw is None else cast(Record, orjson.loads(raw))
-        self._read_at(kind, version)
-        self.cache.keep_record(kind, version, id, record)
+        self._fetched(kind, version, {id: record})
         return record
 
-    def _whole_kind(self, kind: str) -> None:
+    def _whole_kind(self, kind: str, where: Where | None) -> tuple[str, str]:
         if self.optimistic and any(written == kind for written, _ in self._writes):
             raise RetryHoldingLock  # a list of what this request has written: read it under the lock
+        return where_field(where) if where is not None else ("", "")
 
     async def list(
         self, kind: str, *, where: Where | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Record]:
-        self._whole_kind(kind)
-        field, value = where_field(where) if where is not None else ("", "")
-        stop = -1 if limit is None else offset + limit - 1
+        field, value = self._whole_kind(kind, where)
         if limit == 0:
             return []
+        stop = -1 if limit is None else offset + limit - 1
         key = ("l", field, value, offset, stop)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.derived(kind, version, key)
+        cached = self._cached(kind, key)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return list(cached)
         version, total, *raws = await self._backend.scripts("list", self._prefix, kind, field, value, offset, stop)
         records = [orjson.loads(raw) for raw in raws if raw is not None]
-        self._read_at(kind, version)
-        self.cache.keep_derived(kind, version, key, records)
-        self.cache.keep_derived(kind, version, ("c", field, value), int(total))
+        self._fetched(kind, version, {key: records, ("c", field, value): int(total)})
         return list(records)
 
     async def count(self, kind: str, *, where: Where | None = None) -> int:
-        self._whole_kind(kind)
-        field, value = where_field(where) if where is not None else ("", "")
+        field, value = self._whole_kind(kind, where)
         key = ("c", field, value)
-        version = self.versions.get(kind, 0)
-        cached = self.cache.derived(kind, version, key)
+        cached = self._cached(kind, key)
         if cached is not MISSING:
-            if self.optimistic:
-                self._noted(kind, version)
             return int(cached)
         version, total = await self._backend.scripts("count", self._prefix, kind, field, value)
-        self._read_at(kind, version)
-        self.cache.keep_derived(kind, version, key, int(total))
+        self._fetched(kind, version, {key: int(total)})
         return int(total)
 
     async def put(self, kind: str, id: str, record: Record) -> Record:
@@ -418,17 +422,33 @@ class RedisJournal(Journal):
         self._scripts = scripts
         self.size = size
         self._pending: list[bytes] = []
+        # Exchanges recently shown, by what they are made of (each holds its bodies: kept small).
+        self._exchanges: BoundedCache[Hashable, Exchange] = BoundedCache(EXCHANGES_KEPT)
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: set[asyncio.Task[None]] = set()
 
     async def record(self, entry: Entry) -> None:
-        data = self.shown(entry)  # Redis holds what readers get: no credential in clear
-        del data["id"]
-        self._pending.append(orjson.dumps(data))
+        self._pending.append(self._formatted(entry))
         if len(self._pending) > self.size:
             del self._pending[: len(self._pending) - self.size]
         if self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(JOURNAL_FLUSH_SECONDS, self._flush_soon)
+
+    def _formatted(self, entry: Entry) -> bytes:
+        """The entry as Redis holds it: what readers get, no credential in clear. Showing an
+        exchange (its headers as an object, its bodies as text, redacted) is most of what
+        recording costs, and a client polling or re-listing repeats its exchange exactly: the
+        last few shown are kept by what they are made of, and a repeat reuses its part."""
+        try:
+            key = entry.exchange_key()
+        except TypeError:
+            key = None
+        exchange = None if key is None else self._exchanges.get(key)
+        data = self.shown(entry, exchange)
+        if exchange is None and key is not None and len(entry.body) + len(entry.response_body) <= MAX_BODY_CHARS:
+            self._exchanges.put(key, exchange_of(data))
+        del data["id"]
+        return orjson.dumps(data)
 
     def take(self) -> list[bytes]:
         """The entries waiting, for a script about to be sent (give them back if it fails)."""
@@ -460,9 +480,9 @@ class RedisJournal(Journal):
         await self.flush()
         await asyncio.sleep(2 * JOURNAL_FLUSH_SECONDS)
         stored = []
-        for raw in await self._scripts.guard(self._client.lrange(_JOURNAL, 0, -1)):
-            id, _, text = raw.partition(b" ")
-            data = {"id": int(id), **orjson.loads(text)}
+        ids, raws = await self._scripts("journal_read")
+        for id, raw in zip(ids, raws, strict=True):
+            data = {"id": int(id), **orjson.loads(raw)}
             when = datetime.fromisoformat(data["time"].replace("Z", "+00:00"))
             stored.append(
                 _Stored(data["id"], data["session"], data["method"], data["path"], data["status"], when, data)
@@ -531,7 +551,14 @@ class RedisSessions(Sessions):
             retry=Retry(NoBackoff(), 1),
         )
         self.outage = Outage(url.rsplit("@", 1)[-1])
-        self.scripts = _Scripts(self.client, self.outage)
+        pipelined = Pipelined(
+            url,
+            load_library(),
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            command_timeout=COMMAND_TIMEOUT_SECONDS,
+            on_new_server=self._new_server,
+        )
+        self.scripts = _Scripts(pipelined, self.outage)
         self.cap = cap
         self._fixtures = fixtures
         self._max_sessions = max_sessions
@@ -548,6 +575,16 @@ class RedisSessions(Sessions):
         self._holdings: dict[str, _Holding] = {}
         # Per session, the last "epoch/writes" a script answered and the kinds' versions it meant.
         self._parsed: dict[str, tuple[bytes, dict[str, int]]] = {}
+
+    def _new_server(self) -> None:
+        """The scripts' connection reached another Redis server than before (restarted, restored
+        from an older RDB, failed over): its sessions may hold other records at the epochs and
+        versions this process cached under, so nothing cached is trusted again."""
+        logger.warning(
+            "state store %s is another Redis server than before: this process's cache is emptied", self.outage.where
+        )
+        self.caches.forget()
+        self._parsed.clear()
 
     def lock_held(self, name: str) -> bool:
         holding = self._holdings.get(name)
@@ -589,7 +626,7 @@ class RedisSessions(Sessions):
         except StoreUnavailableError:
             self.journal.give_back(entries)
             raise
-        created, offset, faults, _, flat = opened
+        created, offset, faults, flat = opened
         if created == 1 and name == DEFAULT_SESSION and self.caches.known(name):
             logger.warning(
                 "state store had lost session %r (Redis restarted empty or flushed): re-created from the fixtures"
@@ -615,8 +652,6 @@ class RedisSessions(Sessions):
                 self.cap,
                 DEFAULT_SESSION,
                 self.new_epoch(),
-                "",  # no lock taken here: writes are optimistic until `writing`
-                _LOCK_MS,
                 self._parsed.get(name, (b"",))[0],
                 self.journal.size,
                 *entries,
@@ -634,8 +669,10 @@ class RedisSessions(Sessions):
                 return epoch, dict(known[1])
             epoch, writes, flat = await self.scripts("versions", _prefix(name))
             key = epoch + b"/" + writes
-        parts = flat.split(b" ")
-        versions = {parts[i].decode(): int(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]}
+        # Parsed after every write of the session (each one changes the write count): kinds
+        # by pairs, without the session's count (the field "", the empty first word).
+        pairs = iter(flat.split(b" "))
+        versions = {kind.decode(): int(version) for kind, version in zip(pairs, pairs, strict=False) if kind}
         if len(self._parsed) >= MAX_SESSIONS:
             self._parsed.clear()
         self._parsed[name] = (key, versions)
@@ -727,4 +764,5 @@ class RedisSessions(Sessions):
     async def close(self) -> None:
         with contextlib.suppress(StoreUnavailableError):
             await self.journal.flush()  # what this process recorded in its last milliseconds
+        self.scripts.pipelined.close()
         await self.client.aclose()

@@ -20,10 +20,13 @@ from typing import Any
 MAX_PER_KIND = 4096
 MAX_SESSIONS = 64
 MISSING: Any = object()
+# An epoch no session has (the scripts' epochs are "<process>:<n>"): a cache at it is never used.
+_FORGOTTEN = b"\x00"
 
 
 class _Kind:
-    """A kind's cached answers at one version: records by id, and lists and counts."""
+    """A kind's cached answers at one version: records by id (a string), lists and counts by a
+    tuple saying which."""
 
     __slots__ = ("derived", "records", "version")
 
@@ -31,6 +34,10 @@ class _Kind:
         self.version = version
         self.records: dict[str, Any] = {}
         self.derived: dict[Hashable, Any] = {}
+
+    def answers(self, key: Hashable) -> dict[Any, Any]:
+        # Apart because a write of one record keeps the other records but no list or count.
+        return self.records if isinstance(key, str) else self.derived
 
 
 class SessionCache:
@@ -42,13 +49,11 @@ class SessionCache:
         self.epoch = epoch
         self.kinds: dict[str, _Kind] = {}
 
-    def record(self, kind: str, version: int, id: str) -> Any:
+    def answer(self, kind: str, version: int, key: Hashable) -> Any:
+        """The record `key` names (its id), or the list or count (a tuple), cached at `version`;
+        else MISSING."""
         entry = self.kinds.get(kind)
-        return MISSING if entry is None or entry.version != version else entry.records.get(id, MISSING)
-
-    def derived(self, kind: str, version: int, key: Hashable) -> Any:
-        entry = self.kinds.get(kind)
-        return MISSING if entry is None or entry.version != version else entry.derived.get(key, MISSING)
+        return MISSING if entry is None or entry.version != version else entry.answers(key).get(key, MISSING)
 
     def _at(self, kind: str, version: int) -> _Kind | None:
         entry = self.kinds.get(kind)
@@ -58,19 +63,13 @@ class SessionCache:
             return None  # read before a write another request has already seen: not kept
         return entry
 
-    def keep_record(self, kind: str, version: int, id: str, record: Any) -> None:
+    def keep(self, kind: str, version: int, key: Hashable, answer: Any) -> None:
         entry = self._at(kind, version)
         if entry is not None:
-            if len(entry.records) >= MAX_PER_KIND:
-                entry.records.clear()
-            entry.records[id] = record
-
-    def keep_derived(self, kind: str, version: int, key: Hashable, answer: Any) -> None:
-        entry = self._at(kind, version)
-        if entry is not None:
-            if len(entry.derived) >= MAX_PER_KIND:
-                entry.derived.clear()
-            entry.derived[key] = answer
+            kept = entry.answers(key)
+            if len(kept) >= MAX_PER_KIND:
+                kept.clear()
+            kept[key] = answer
 
     def wrote(self, kind: str, version: int, id: str, record: Any, only_that: bool) -> None:
         """This request's write of `id` made the kind `version`. If the cache was at the version
@@ -91,6 +90,12 @@ class Caches:
 
     def __init__(self) -> None:
         self._sessions: OrderedDict[str, SessionCache] = OrderedDict()
+
+    def forget(self) -> None:
+        """Nothing cached is used again; which sessions were known is kept (the log says when one
+        of them had to be re-created)."""
+        for session in self._sessions:
+            self._sessions[session] = SessionCache(_FORGOTTEN)
 
     def known(self, session: str) -> bool:
         return session in self._sessions

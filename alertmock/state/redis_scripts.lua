@@ -15,8 +15,9 @@
 -- or take its lock return the epoch and every kind's version, so a cached record is used only
 -- while its kind is provably unchanged, whichever process wrote since.
 -- Shared: "am:sessions" zset name -> last use (ms); "am:fx:kinds" list and "am:fx:"..kind list
--- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list, "am:journal:id";
--- "am:seeded" counts the sessions created from the fixtures.
+-- (id, JSON, id, JSON...) of the fixtures; "am:clock:offset"; "am:journal" list of entries and
+-- "am:journal:ids" of their ids, "am:journal:id"; "am:seeded" counts the sessions created from
+-- the fixtures.
 
 --@ helpers
 local function field_value(record, path)
@@ -44,9 +45,10 @@ local function versions(P, known)
 end
 
 local function wrote(P, kind)
-  -- A kind's version, and the session's write count (the field "", no kind's name).
-  redis.call("HINCRBY", P .. "kv", kind, 1)
+  -- A kind's version, and the session's write count (the field "", no kind's name). Returns the
+  -- kind's new version (a script's answer needs it: no second read).
   redis.call("HINCRBY", P .. "kv", "", 1)
+  return redis.call("HINCRBY", P .. "kv", kind, 1)
 end
 
 local function version(P, kind)
@@ -77,31 +79,38 @@ local function delete_one(P, kind, id)
   local old = redis.call("HGET", h, id)
   if not old then return nil end
   reindex(P, kind, id, old, nil, 0)
-  wrote(P, kind)
+  local after = wrote(P, kind)
   redis.call("HDEL", h, id)
   redis.call("ZREM", P .. "o:" .. kind, id)
-  return old
+  return old, after
 end
 
 local function evict(P, kind, excess)
   -- The oldest records go first; fixtures (what the documents' examples rely on) are skipped.
-  local o, fixtures = P .. "o:" .. kind, P .. "f:" .. kind
-  local victims, start = {}, 0
-  while #victims < excess do
-    local batch = redis.call("ZRANGE", o, start, start + 99)
-    if #batch == 0 then break end
-    for _, id in ipairs(batch) do
-      if redis.call("SISMEMBER", fixtures, id) == 0 then
-        victims[#victims + 1] = id
-        if #victims == excess then break end
-      end
+  -- Among the oldest excess + (number of fixtures) are `excess` others, if the kind has them:
+  -- one read of just those (a create at the cap evicts one record, and each command a script
+  -- calls costs Redis a few microseconds: reading 100 ids and asking about each cost more than
+  -- the rest of its script). Returns the kind's version after the last eviction, if any.
+  local fixed = {}
+  local fixtures = redis.call("SMEMBERS", P .. "f:" .. kind)
+  for _, id in ipairs(fixtures) do fixed[id] = true end
+  local victims = {}
+  for _, id in ipairs(redis.call("ZRANGE", P .. "o:" .. kind, 0, excess + #fixtures - 1)) do
+    if not fixed[id] then
+      victims[#victims + 1] = id
+      if #victims == excess then break end
     end
-    start = start + 100
   end
-  for _, id in ipairs(victims) do delete_one(P, kind, id) end
+  local last
+  for _, id in ipairs(victims) do
+    local _, after = delete_one(P, kind, id)
+    last = after or last
+  end
+  return last
 end
 
 local function put(P, kind, id, record, cap)
+  -- Returns the kind's version after the write (and any eviction it made), and whether it evicted.
   local h, o = P .. "r:" .. kind, P .. "o:" .. kind
   local old = redis.call("HGET", h, id)
   local score
@@ -111,20 +120,20 @@ local function put(P, kind, id, record, cap)
     score = redis.call("INCR", P .. "seq")
   end
   reindex(P, kind, id, old, record, score)
-  wrote(P, kind)
+  local after = wrote(P, kind)
   redis.call("HSET", h, id, record)
   if not old then
     redis.call("ZADD", o, score, id)
-    if redis.call("ZADD", P .. "kinds", "NX", score, kind) == 1 then
+    local size = redis.call("ZCARD", o)
+    -- A kind's first record (the only one once added) makes it known to the session.
+    if size == 1 and redis.call("ZADD", P .. "kinds", "NX", score, kind) == 1 then
       redis.call("SADD", P .. "keys", h, o, P .. "f:" .. kind, P .. "ix:" .. kind)
     end
-    local size = redis.call("ZCARD", o)
     if size > cap then
-      evict(P, kind, size - cap)
-      return true
+      return evict(P, kind, size - cap) or after, true
     end
   end
-  return false
+  return after, false
 end
 
 local function drop_collections(P)
@@ -188,14 +197,17 @@ local function hmget_all(h, ids)
 end
 
 local function journal(size, entries, first)
-  -- Entries ARGV[first..], each "<JSON without id>", stored as "<id> <JSON>": batched by the
-  -- process that recorded them and sent along with a script it sends anyway.
+  -- Entries ARGV[first..], each the entry's JSON without its id: batched by the process that
+  -- recorded them and sent along with a script it sends anyway. Their ids go in a list of their
+  -- own, in step (an id written in front of each entry copied the whole entry once more).
   if first > #entries then return end
+  local last = redis.call("INCRBY", "am:journal:id", #entries - first + 1)
   for i = first, #entries do
-    local id = redis.call("INCR", "am:journal:id")
-    redis.call("RPUSH", "am:journal", id .. " " .. entries[i])
+    redis.call("RPUSH", "am:journal", entries[i])
+    redis.call("RPUSH", "am:journal:ids", last - #entries + i)
   end
   redis.call("LTRIM", "am:journal", -size, -1)
+  redis.call("LTRIM", "am:journal:ids", -size, -1)
 end
 
 local function ordered_ids(P, kind, field, value)
@@ -206,19 +218,19 @@ local function ordered_ids(P, kind, field, value)
 end
 
 --@ open
--- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session,
--- lock token ("" for a read, or not to lock here), lock ms, the "epoch/writes" the caller knows,
--- journal size, journal entries...
--- Returns {status, clock offset, fault rules JSON, locked, versions}: status 1 created, 0 found,
--- -1 the store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
+-- ARGV: name, now (ms), idle (ms), max sessions, cap, default name, epoch for a new session, the
+-- "epoch/writes" the caller knows, journal size, journal entries...
+-- Returns {status, clock offset, fault rules JSON, versions}: status 1 created, 0 found, -1 the
+-- store holds no fixtures (Redis restarted empty or flushed: publish them and open again).
+-- Writes are optimistic until a request needs the session's lock (the "lock" script).
 local name, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local max, cap, default = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-journal(tonumber(ARGV[11]), ARGV, 12)
+journal(tonumber(ARGV[9]), ARGV, 10)
 local created = 0
 if redis.call("ZSCORE", "am:sessions", name) then
   redis.call("ZADD", "am:sessions", now, name)
 else
-  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", 0, {}} end
+  if redis.call("EXISTS", "am:fx:kinds") == 0 then return {-1, "0", "", {}} end
   for _, old in ipairs(redis.call("ZRANGEBYSCORE", "am:sessions", "-inf", now - idle)) do
     if old ~= default then drop_session(old) end
   end
@@ -236,12 +248,7 @@ else
 end
 local P = "am:s:" .. name .. ":"
 local faults = redis.call("GET", P .. "faults") or ""
-local locked = 0
--- Not with fault rules: a delayed write must not hold the session's writes behind it.
-if ARGV[8] ~= "" and (faults == "" or faults == "[]") then
-  if redis.call("SET", P .. "lock", ARGV[8], "NX", "PX", tonumber(ARGV[9])) then locked = 1 end
-end
-return {created, redis.call("GET", "am:clock:offset") or "0", faults, locked, versions(P, ARGV[10])}
+return {created, redis.call("GET", "am:clock:offset") or "0", faults, versions(P, ARGV[8])}
 
 --@ lock
 -- ARGV: P, token, lock ms, known "epoch/writes". Returns {1, versions} when taken, {0} when
@@ -286,13 +293,13 @@ return {version(ARGV[1], ARGV[2]), redis.call("HGET", ARGV[1] .. "r:" .. ARGV[2]
 --@ put
 -- ARGV: P, kind, id, record JSON, cap. Returns {the kind's version after the write, 1 if it
 -- evicted other records (at the cap), else 0}.
-local evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
-return {version(ARGV[1], ARGV[2]), evicted and 1 or 0}
+local after, evicted = put(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+return {after, evicted and 1 or 0}
 
 --@ delete
 -- ARGV: P, kind, id. Returns {kind's version, the deleted record's JSON or nil}.
-local old = delete_one(ARGV[1], ARGV[2], ARGV[3])
-return {version(ARGV[1], ARGV[2]), old or false}
+local old, after = delete_one(ARGV[1], ARGV[2], ARGV[3])
+return {after or version(ARGV[1], ARGV[2]), old or false}
 
 --@ list
 -- ARGV: P, kind, field ("" for none), value, offset, stop (inclusive, -1 for the end).
@@ -327,9 +334,14 @@ end
 local out = {1}
 while i <= #ARGV do
   local op, kind, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local evicted = false
-  if op == "p" then evicted = put(P, kind, id, ARGV[i + 3], cap) else delete_one(P, kind, id) end
-  out[#out + 1] = version(P, kind)
+  local after, evicted
+  if op == "p" then
+    after, evicted = put(P, kind, id, ARGV[i + 3], cap)
+  else
+    local _, deleted = delete_one(P, kind, id)
+    after = deleted
+  end
+  out[#out + 1] = after or version(P, kind)
   out[#out + 1] = evicted and 1 or 0
   i = i + 4
 end
@@ -371,16 +383,24 @@ return 1
 journal(tonumber(ARGV[1]), ARGV, 2)
 return 1
 
+--@ journal_read
+-- Returns {ids, entries}: the journal, oldest first, each entry's id at the same place.
+return {redis.call("LRANGE", "am:journal:ids", 0, -1), redis.call("LRANGE", "am:journal", 0, -1)}
+
 --@ journal_clear
 -- ARGV: session. Returns how many entries went.
-local kept, removed = {}, 0
-for _, stored in ipairs(redis.call("LRANGE", "am:journal", 0, -1)) do
-  local entry = cjson.decode(string.sub(stored, string.find(stored, " ", 1, true) + 1))
-  if entry.session == ARGV[1] then removed = removed + 1 else kept[#kept + 1] = stored end
+local ids, kept, kept_ids, removed = redis.call("LRANGE", "am:journal:ids", 0, -1), {}, {}, 0
+for i, stored in ipairs(redis.call("LRANGE", "am:journal", 0, -1)) do
+  if cjson.decode(stored).session == ARGV[1] then
+    removed = removed + 1
+  else
+    kept[#kept + 1], kept_ids[#kept_ids + 1] = stored, ids[i]
+  end
 end
-redis.call("DEL", "am:journal")
+redis.call("DEL", "am:journal", "am:journal:ids")
 for i = 1, #kept, 1000 do
   redis.call("RPUSH", "am:journal", unpack(kept, i, math.min(i + 999, #kept)))
+  redis.call("RPUSH", "am:journal:ids", unpack(kept_ids, i, math.min(i + 999, #kept_ids)))
 end
 return removed
 

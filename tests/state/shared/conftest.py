@@ -34,7 +34,7 @@ def free_port() -> int:
 def _command(port: int, line: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
         s.sendall(line)
-        return s.recv(64)
+        return s.recv(256)
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +63,56 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class Redis:
+    """A redis-server of a test's own that can be stopped and started again on the same port:
+    empty, or with what `save` last wrote to its directory (an RDB, as a restore would bring)."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary, self.directory, self.port = binary, directory, free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [*command, "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if _command(self.port, b"PING\r\n").startswith(b"+PONG"):
+                    return
+            except OSError:
+                time.sleep(0.02)
+        pytest.fail("redis-server did not start")
+
+    def save(self) -> None:
+        assert _command(self.port, b"SAVE\r\n").startswith(b"+OK")
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.kill()  # as a crash or an OOM kill would: nothing saved, no goodbye
+        self.process.wait(timeout=10)
+
+    def get(self, key: str) -> bytes:
+        return _command(self.port, f"GET {key}\r\n".encode())
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[Redis]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    server = Redis(binary, tmp_path)
+    server.start()
+    yield server
+    if server.process is not None and server.process.poll() is None:
+        server.stop()
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from alertmock.state.ids import Ids
 from alertmock.state.redis_backend import RedisSessions
 from alertmock.state.store import RetryHoldingLock
 
+from .conftest import Redis
+
 FIXTURES = {"v.things": [{"id": "f1", "n": 1}, {"id": "f2", "n": 2}], "v.other": [{"id": "o1"}]}
 
 
@@ -52,7 +54,7 @@ def test_what_one_process_writes_the_other_reads_next_request(redis_url: str) ->
         assert await first.count("v.things") == 2
         # Cached now: the same request, and the next one, read without asking Redis.
         again = await a.open()
-        assert again.cache.record("v.things", again.versions["v.things"], "f1") == {"id": "f1", "n": 1}
+        assert again.cache.answer("v.things", again.versions["v.things"], "f1") == {"id": "f1", "n": 1}
 
         await (await b.open()).put("v.things", "f1", {"id": "f1", "n": 10})
         await (await b.open()).delete("v.things", "f2")
@@ -101,3 +103,22 @@ def test_a_write_on_what_another_process_changed_is_not_applied(redis_url: str) 
         assert await (await b.open()).get("v.other", "o2") == {"id": "o2"}
 
     two_processes(redis_url, scenario)
+
+
+def test_a_process_trusts_nothing_it_cached_once_redis_is_another_server(own_redis: Redis) -> None:
+    """Restored from an older RDB, a Redis has the session at the same epoch and an older version
+    of a kind; written again, the kind reaches a version this process cached other records under."""
+
+    async def scenario(a: RedisSessions, b: RedisSessions) -> None:
+        assert (await (await a.open()).get("v.things", "f1"))["n"] == 1
+        own_redis.save()
+        await (await b.open()).put("v.things", "f1", {"id": "f1", "n": 10})
+        assert (await (await a.open()).get("v.things", "f1"))["n"] == 10  # cached at the version after
+
+        own_redis.stop()
+        own_redis.start()  # from the RDB saved above: f1 back at n 1, the kind at the version before
+        await asyncio.sleep(0.05)  # the processes' event loop sees their connections closed
+        await (await b.open()).put("v.things", "f1", {"id": "f1", "n": 20})  # that version again
+        assert (await (await a.open()).get("v.things", "f1"))["n"] == 20
+
+    two_processes(own_redis.url, scenario)

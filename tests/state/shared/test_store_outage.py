@@ -6,18 +6,13 @@ load from two workers, then started again empty on the same port.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from .conftest import Served, free_port
+from .conftest import Redis, Served
 
 APP = "/v1/apps/5ab1128fdccb8b0001111963/alerts"
 SCALINGO = {"Authorization": "Basic OnRrLXVzLWRlbW8tdG9rZW4="}  # ":tk-us-demo-token"
@@ -26,54 +21,6 @@ SUBSCRIPTION = "/api/subscriptions/192962ec-7b14-47e1-92c6-be304b33e4ba"
 TABLEAU = {"X-Tableau-Auth": "12ab34cd56ef78ab90cd12ef34ab56cd", "Accept": "application/json"}
 TABLEAU_SITE = "/api/3.12/sites/13020592-762f-4de4-a25e-f4beb005836e/dataAlerts"
 RECREATED = "re-created from the fixtures"
-
-
-def _command(port: int, line: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-        s.sendall(line)
-        return s.recv(256)
-
-
-class Redis:
-    """A redis-server that can be stopped and started again, empty, on the same port."""
-
-    def __init__(self, binary: str, directory: Path) -> None:
-        self.binary, self.directory, self.port = binary, directory, free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(
-            [*command, "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if _command(self.port, b"PING\r\n").startswith(b"+PONG"):
-                    return
-            except OSError:
-                time.sleep(0.02)
-        pytest.fail("redis-server did not start")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.kill()  # as a crash or an OOM kill would: nothing saved, no goodbye
-        self.process.wait(timeout=10)
-
-    def get(self, key: str) -> bytes:
-        return _command(self.port, f"GET {key}\r\n".encode())
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[Redis]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    server = Redis(binary, tmp_path)
-    server.start()
-    yield server
-    if server.process is not None and server.process.poll() is None:
-        server.stop()
 
 
 class Load:

@@ -36,8 +36,8 @@ from alertmock.bounded_cache import IdentityCache
 from alertmock.contract.document import Contract
 from alertmock.layers.engine import SESSION_HEADER
 
-# One process runs the whole module, in order: the last comparison test judges the ones before it.
-pytestmark = pytest.mark.xdist_group("differential")
+# The last comparison test judges the ones before it: the module runs in one process, in order
+# (pytest-xdist's --dist loadfile, in pyproject.toml).
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generated requests per operation and mode (valid, invalid), on top of every documented example.

@@ -256,7 +256,7 @@ def test_the_contracts_links_decide_what_runs_on_what() -> None:
 def test_a_subscription_on_the_second_page_is_not_taken_for_the_runs_own(tmp_path: Path) -> None:
     # Subscribing again answers the existing subscription: only a deployment read whole (every
     # page of its lists) tells the run it was there before.
-    dataset = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
+    dataset = DATASET
     subscription = "8638c02d-9313-4b39-be1a-6bc0e1eec03f"  # the profile's, to that dataset
     with live_server(*SERVER_FLAGS) as server:
         _control(server.url, "POST", "/__mock/seed", {"kind": "matatika.subscriptions", "count": 80})
@@ -272,18 +272,26 @@ def test_a_subscription_on_the_second_page_is_not_taken_for_the_runs_own(tmp_pat
             listed = {s["id"] for s in json.load(answer)["_embedded"]["subscriptions"]}
         assert len(listed) == 20 and subscription not in listed  # the case: it is on page 2
         before = _get(f"{server.url}/__mock/state")
-        _, log = _verify(
-            server.url,
-            "matatika",
-            *("--set-path", f"dataset-id={dataset}", "--seed", "1"),
-            *_operations(
-                "POST /api/datasets/{dataset-id}/subscriptions",
-                "PUT /api/subscriptions/{subscription-id}",
-                "DELETE /api/subscriptions/{subscription-id}",
-            ),
-            tmp_path=tmp_path,
-        )
+        _, log = _resubscribe(server.url, tmp_path)
         _assert_left_as_found(server.url, before, log)
+
+
+DATASET = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
+
+
+def _resubscribe(url: str, tmp_path: Path) -> tuple[VerifyResult, str]:
+    """A run of subscribing to the dataset (again), and changing and deleting subscriptions."""
+    return _verify(
+        url,
+        "matatika",
+        *("--set-path", f"dataset-id={DATASET}", "--seed", "1"),
+        *_operations(
+            "POST /api/datasets/{dataset-id}/subscriptions",
+            "PUT /api/subscriptions/{subscription-id}",
+            "DELETE /api/subscriptions/{subscription-id}",
+        ),
+        tmp_path=tmp_path,
+    )
 
 
 def _to(subscription: dict[str, Any], dataset: str) -> bool:
@@ -295,22 +303,11 @@ def _to(subscription: dict[str, Any], dataset: str) -> bool:
 def test_a_deployment_whose_lists_cannot_be_read_is_written_nothing(tmp_path: Path) -> None:
     # Blind to what is there, the run cannot tell a create's answer from a record it must not
     # touch: it creates, changes and deletes nothing, and says which read failed.
-    dataset = "e31c9cf7-5d81-4807-b1a5-0407e72d040a"
     with live_server(*SERVER_FLAGS) as server:
         rule = {"method": "GET", "path": "/api/subscriptions", "error": {"rate": 1.0, "status": 503}}
         _control(server.url, "PUT", "/__mock/faults", {"rules": [rule]})
         before = _get(f"{server.url}/__mock/state")
-        result, log = _verify(
-            server.url,
-            "matatika",
-            *("--set-path", f"dataset-id={dataset}", "--seed", "1"),
-            *_operations(
-                "POST /api/datasets/{dataset-id}/subscriptions",
-                "PUT /api/subscriptions/{subscription-id}",
-                "DELETE /api/subscriptions/{subscription-id}",
-            ),
-            tmp_path=tmp_path,
-        )
+        result, log = _resubscribe(server.url, tmp_path)
         journal = _assert_left_as_found(server.url, before, log)
     assert "could not read what the deployment holds (GET /api/subscriptions: answered 503)" in log
     writes = [e for e in journal if e["method"] != "GET" and 200 <= e["status"] < 300]

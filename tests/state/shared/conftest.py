@@ -22,6 +22,11 @@ from typing import Any
 
 import pytest
 
+from alertmock.contract.generation import Generator
+from alertmock.state.clock import Clock
+from alertmock.state.ids import Ids
+from alertmock.state.redis_backend import RedisSessions
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -205,3 +210,19 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def redis_sessions(url: str, fixtures: dict[str, list[dict[str, Any]]]) -> RedisSessions:
+    """One mock process's shared state on `url`, small and on a frozen clock, for the state tests."""
+    return RedisSessions(
+        url,
+        fixtures,
+        cap=100,
+        max_sessions=10,
+        idle_seconds=3600.0,
+        journal_size=100,
+        clock=Clock.parse("2026-06-10T07:08:13Z"),
+        ids=Ids(1),
+        generator=Generator(1),
+        seed=None,
+    )

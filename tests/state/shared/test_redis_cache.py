@@ -9,31 +9,17 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from alertmock.contract.generation import Generator
-from alertmock.state.clock import Clock
-from alertmock.state.ids import Ids
 from alertmock.state.redis_backend import RedisSessions
 from alertmock.state.store import RetryHoldingLock
 
-from .conftest import Redis
+from .conftest import Redis, redis_sessions
 
 FIXTURES = {"v.things": [{"id": "f1", "n": 1}, {"id": "f2", "n": 2}], "v.other": [{"id": "o1"}]}
 
 
 def two_processes(url: str, scenario: Callable[[RedisSessions, RedisSessions], Awaitable[None]]) -> None:
     def process() -> RedisSessions:
-        return RedisSessions(
-            url,
-            FIXTURES,
-            cap=100,
-            max_sessions=10,
-            idle_seconds=3600.0,
-            journal_size=100,
-            clock=Clock.parse("2026-06-10T07:08:13Z"),
-            ids=Ids(1),
-            generator=Generator(1),
-            seed=None,
-        )
+        return redis_sessions(url, FIXTURES)
 
     async def run() -> None:
         a, b = process(), process()

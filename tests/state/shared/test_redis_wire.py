@@ -8,13 +8,10 @@ import ssl
 
 import pytest
 
-from alertmock.contract.generation import Generator
-from alertmock.state.clock import Clock
-from alertmock.state.ids import Ids
 from alertmock.state.redis_backend import RedisSessions
 from alertmock.state.redis_pipeline import Endpoint
 
-from .conftest import Redis, _command
+from .conftest import Redis, _command, redis_sessions
 
 FIXTURES = {"v.things": [{"id": "f1", "n": 1}]}
 
@@ -39,18 +36,7 @@ def test_a_url_says_where_redis_is_and_nothing_the_connection_would_ignore() -> 
 
 
 def _sessions(url: str) -> RedisSessions:
-    return RedisSessions(
-        url,
-        FIXTURES,
-        cap=100,
-        max_sessions=10,
-        idle_seconds=3600.0,
-        journal_size=100,
-        clock=Clock.parse("2026-06-10T07:08:13Z"),
-        ids=Ids(1),
-        generator=Generator(1),
-        seed=None,
-    )
+    return redis_sessions(url, FIXTURES)
 
 
 def _round(url: str) -> None:

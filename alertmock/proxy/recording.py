@@ -15,7 +15,6 @@ Files keep the traffic's order with a fixed layout, so the same traffic gives th
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from alertmock.contract.document import Contract
 from alertmock.contract.pointer import lookup
 from alertmock.contract.redaction import Secrets, redact_exchange
 from alertmock.state.fixtures import RECORDING_MANIFEST, load_fixtures
+from alertmock.state.state_file import write_whole
 
 __all__ = ["MANIFEST", "Recorder", "Rejected", "RecordsAt", "new_recorder"]
 
@@ -177,19 +177,15 @@ class Recorder:
         for kind in sorted(self.records):
             vendor, _, name = kind.partition(".")
             path = directory / vendor / f"{name}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
             records = list(self.records[kind].values())
-            # Whole or not at all, as the state file is written: a file cut short would not load.
-            partial = path.with_name(f".{path.name}.partial")
-            partial.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            os.replace(partial, path)
+            write_whole(path, json.dumps(records, indent=2, ensure_ascii=False) + "\n")
             written.append(path)
         manifest = {
             "recorded-by": "alertmock",
             "layered-on": "the bundled fixtures: kinds this folder does not hold come from them",
             "kinds": sorted(self.records),
         }
-        (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_whole(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         return written
 
     def summary(self, directory: Path) -> str:

@@ -22,12 +22,17 @@ async def save_sessions(sessions: Sessions, path: Path) -> int:
     saved: dict[str, Any] = {}
     for name in await sessions.names():
         saved[name] = await (await sessions.open(name)).export()
+    write_whole(path, json.dumps({"format": FORMAT, "sessions": saved}))
+    return len(saved)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: a file cut short (a crash, a full disk) would not load."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # One partial file per process: several workers sharing a store each save it at shutdown.
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps({"format": FORMAT, "sessions": saved}), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
-    return len(saved)
 
 
 async def load_sessions(sessions: Sessions, path: Path) -> int:

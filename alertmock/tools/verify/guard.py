@@ -136,8 +136,10 @@ class Guard:
                 if answer.status_code == 404:
                     return None  # nothing there (its parent is not): nothing to take for the run's own
                 if answer.status_code != 200:
-                    # Past the last page some services refuse the page number (Tableau's 400006).
-                    return f"answered {answer.status_code}" if number == 0 else None
+                    # Past the last page some services refuse the page number (Tableau's 400006);
+                    # a refused credential or a failure is a list not read, on any page.
+                    past_the_end = number > 0 and answer.status_code in (400, 416)
+                    return None if past_the_end else f"answered {answer.status_code}"
                 found: set[str] = set()
                 _strings(answer.json(), found)
             except (httpx.HTTPError, ValueError) as error:

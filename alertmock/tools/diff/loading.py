@@ -91,6 +91,9 @@ def _reader_for(spec: str, cwd: Path) -> tuple[Callable[[str], str], str]:
         in_repo = posixpath.normpath(posixpath.join(prefix, name))
         return _git(cwd, "show", f"{ref}:{in_repo}", what=f"{spec}: {name} is not in {ref}")
 
+    # As git reads `REF:path`: from the repository's root, unless the path starts with ./ or ../.
+    if not path.startswith(("./", "../")):
+        path = posixpath.relpath(path, prefix.rstrip("/") or ".")
     return read, posixpath.normpath(path)
 
 

@@ -78,3 +78,11 @@ def test_a_side_that_cannot_be_read_is_one_line_and_exit_2(repo: Path, base: str
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
+
+
+def test_a_ref_path_is_read_from_the_repository_root_as_git_reads_it(repo: Path) -> None:
+    # `git show main:openapi.yaml` works from spec/; so does the diff, and `./` keeps its meaning.
+    from_root = _alertmock(repo / "spec", "diff", "main:openapi.yaml", "../openapi.yaml", "--format", "json")
+    assert from_root.returncode == 1, from_root.stderr
+    relative = _alertmock(repo / "spec", "diff", "main:./../openapi.yaml", "../openapi.yaml", "--format", "json")
+    assert json.loads(from_root.stdout) == json.loads(relative.stdout)

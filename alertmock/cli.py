@@ -411,7 +411,11 @@ def _run(argv: Sequence[str] | None) -> int:
             return proxy(args, config_from_args(args))
         if args.command == "verify":
             if importlib.util.find_spec("schemathesis") is None:
-                print("alertmock verify needs Schemathesis: pip install 'alertmock[verify]'", file=sys.stderr)
+                print(
+                    "alertmock verify needs Schemathesis, which alertmock's verify extra brings: "
+                    "install it with the extra (from a checkout: pip install '.[verify]')",
+                    file=sys.stderr,
+                )
                 return 2
             from alertmock.tools.verify.command import main as verify
 
